@@ -1,0 +1,30 @@
+package dev.trainyard.executor;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How many jobs train at once and how often idle slots look for work.
+ *
+ * @param slots          {@code auto} (one per ND4J device: 1 on the CPU backend, one per GPU on CUDA) or a number;
+ *                       0 accepts jobs without running any (an API-only server)
+ * @param pollInterval   how often an idle slot checks the queue; new jobs on this server wake it at once
+ * @param progressInterval how often a running job's progress and steps are written to the database
+ */
+@Validated
+@ConfigurationProperties("trainyard.executor")
+public record ExecutorProperties(
+        @NotNull @Pattern(regexp = "auto|\\d{1,3}", message = "must be 'auto' or a number of slots")
+        @DefaultValue("auto") String slots,
+        @NotNull @DefaultValue("5s") Duration pollInterval,
+        @NotNull @DefaultValue("1s") Duration progressInterval) {
+
+    /** The slot count, with {@code auto} resolved to {@code devices}. */
+    int slotCount(int devices) {
+        return "auto".equals(slots) ? devices : Integer.parseInt(slots);
+    }
+}

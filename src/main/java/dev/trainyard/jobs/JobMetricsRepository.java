@@ -1,0 +1,66 @@
+package dev.trainyard.jobs;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Per-step and per-epoch training results of jobs. */
+@Repository
+public class JobMetricsRepository {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+
+    public JobMetricsRepository(JdbcClient jdbc, JdbcTemplate batch) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    /**
+     * One optimizer step's result.
+     *
+     * @param learningRate the rate DL4J's updater applied in this step
+     */
+    public record StepMetric(long step, int epoch, double loss, double learningRate) {
+    }
+
+    /** One finished epoch's result; {@code epoch} is 1-based. */
+    public record EpochMetric(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds) {
+    }
+
+    public void insertSteps(UUID jobId, List<StepMetric> steps) {
+        batch.batchUpdate("insert into job_steps (job_id, step, epoch, loss, learning_rate) values (?, ?, ?, ?, ?)",
+                steps.stream().map(step -> new Object[] {jobId.toString(), step.step(), step.epoch(), step.loss(),
+                        step.learningRate()}).toList());
+    }
+
+    public void insertEpoch(UUID jobId, EpochMetric epoch) {
+        jdbc.sql("insert into job_epochs (job_id, epoch, train_loss, test_loss, test_accuracy, seconds) "
+                        + "values (:job, :epoch, :trainLoss, :testLoss, :testAccuracy, :seconds)")
+                .param("job", jobId.toString())
+                .param("epoch", epoch.epoch())
+                .param("trainLoss", epoch.trainLoss())
+                .param("testLoss", epoch.testLoss())
+                .param("testAccuracy", epoch.testAccuracy())
+                .param("seconds", epoch.seconds())
+                .update();
+    }
+
+    public List<StepMetric> findSteps(UUID jobId) {
+        return jdbc.sql("select step, epoch, loss, learning_rate from job_steps where job_id = :job order by step")
+                .param("job", jobId.toString())
+                .query((rs, row) -> new StepMetric(rs.getLong(1), rs.getInt(2), rs.getDouble(3), rs.getDouble(4)))
+                .list();
+    }
+
+    public List<EpochMetric> findEpochs(UUID jobId) {
+        return jdbc.sql("select epoch, train_loss, test_loss, test_accuracy, seconds from job_epochs "
+                        + "where job_id = :job order by epoch")
+                .param("job", jobId.toString())
+                .query((rs, row) -> new EpochMetric(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                        rs.getDouble(5)))
+                .list();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.trainyard.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The job table. Every state change is a compare-and-set on the current state (and bumps {@code version}), so two
+ * writers can never both move the same job; the same SQL runs on H2 and PostgreSQL.
+ */
+@Repository
+public class JobRepository {
+
+    private static final String COLUMNS = "id, seq, owner, spec, state, version, attempt, submitted_at, started_at, "
+            + "finished_at, cancel_requested, epoch, step, steps_per_epoch, total_steps, last_loss, last_lr, "
+            + "images_per_second, error_code, error_message";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public JobRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public void insert(UUID id, String owner, JobSpec spec, Instant submittedAt) {
+        jdbc.sql("insert into jobs (id, owner, name, spec, state, priority, submitted_at) "
+                        + "values (:id, :owner, :name, :spec, 'QUEUED', :priority, :submittedAt)")
+                .param("id", id.toString())
+                .param("owner", owner)
+                .param("name", spec.name())
+                .param("spec", json.writeValueAsString(spec))
+                .param("priority", spec.priority())
+                .param("submittedAt", timestamp(submittedAt))
+                .update();
+    }
+
+    public Optional<Job> findById(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from jobs where id = :id")
+                .param("id", id.toString())
+                .query(this::map)
+                .optional();
+    }
+
+    /**
+     * A page of jobs, newest first.
+     *
+     * @param owner    only this owner's jobs, or everyone's when null
+     * @param state    only jobs in this state, or all when null
+     * @param beforeSeq only jobs submitted before this sequence number (the cursor), or from the newest when null
+     */
+    public List<Job> findPage(String owner, JobState state, Long beforeSeq, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from jobs where (:owner is null or owner = :owner) "
+                        + "and (:state is null or state = :state) and (:before is null or seq < :before) "
+                        + "order by seq desc fetch first :limit rows only")
+                .param("owner", owner, java.sql.Types.VARCHAR)
+                .param("state", state == null ? null : state.name(), java.sql.Types.VARCHAR)
+                .param("before", beforeSeq, java.sql.Types.BIGINT)
+                .param("limit", limit)
+                .query(this::map)
+                .list();
+    }
+
+    /** 1 for the job that runs next, counting jobs of higher priority or submitted earlier at equal priority. */
+    public long queuePosition(Job job) {
+        return 1 + jdbc.sql("select count(*) from jobs where state = 'QUEUED' and (priority > :priority "
+                        + "or (priority = :priority and seq < :seq))")
+                .param("priority", job.spec().priority())
+                .param("seq", job.seq())
+                .query(Long.class)
+                .single();
+    }
+
+    public long countByState(JobState state) {
+        return jdbc.sql("select count(*) from jobs where state = :state")
+                .param("state", state.name())
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * Takes the next queued job for {@code claimant}: highest priority, then oldest. Concurrent claimants skip
+     * rows another transaction holds, so each job is claimed once.
+     */
+    @Transactional
+    public Optional<Job> claimNext(String claimant, Instant now) {
+        Optional<String> next = jdbc.sql("select id from jobs where state = 'QUEUED' "
+                        + "order by priority desc, seq fetch first 1 rows only for update skip locked")
+                .query(String.class)
+                .optional();
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        int claimed = jdbc.sql("update jobs set state = 'RUNNING', claimed_by = :claimant, attempt = attempt + 1, "
+                        + "started_at = :now, heartbeat_at = :now, version = version + 1 "
+                        + "where id = :id and state = 'QUEUED'")
+                .param("claimant", claimant)
+                .param("now", timestamp(now))
+                .param("id", next.get())
+                .update();
+        return claimed == 1 ? findById(UUID.fromString(next.get())) : Optional.empty();
+    }
+
+    /**
+     * Moves a job from one state to another if it is still in {@code from}.
+     *
+     * @return whether this call made the change
+     */
+    public boolean transition(UUID id, JobState from, JobState to, Job.JobError error, Instant now) {
+        return jdbc.sql("update jobs set state = :to, version = version + 1, error_code = :code, "
+                        + "error_message = :message, finished_at = :finishedAt where id = :id and state = :from")
+                .param("to", to.name())
+                .param("code", error == null ? null : error.code(), java.sql.Types.VARCHAR)
+                .param("message", error == null ? null : truncate(error.message()), java.sql.Types.VARCHAR)
+                .param("finishedAt", to.isFinished() ? timestamp(now) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+                .param("id", id.toString())
+                .param("from", from.name())
+                .update() == 1;
+    }
+
+    /** Records a cancel request for a running job; the slot running it stops before its next step. */
+    public boolean requestCancel(UUID id) {
+        return jdbc.sql("update jobs set cancel_requested = true, version = version + 1 "
+                        + "where id = :id and state = 'RUNNING'")
+                .param("id", id.toString())
+                .update() == 1;
+    }
+
+    /** Fails every job that is RUNNING, for a restart after the process died mid-job. */
+    public List<UUID> failAllRunning(Job.JobError error, Instant now) {
+        List<UUID> running = jdbc.sql("select id from jobs where state = 'RUNNING'")
+                .query(String.class).list().stream().map(UUID::fromString).toList();
+        running.forEach(id -> transition(id, JobState.RUNNING, JobState.FAILED, error, now));
+        return running;
+    }
+
+    public void updatePlan(UUID id, int stepsPerEpoch, long totalSteps) {
+        jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, epoch = 1, step = 0, "
+                        + "version = version + 1 where id = :id and state = 'RUNNING'")
+                .param("stepsPerEpoch", stepsPerEpoch)
+                .param("totalSteps", totalSteps)
+                .param("id", id.toString())
+                .update();
+    }
+
+    public void updateProgress(UUID id, Job.Progress progress, Instant now) {
+        jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
+                        + "images_per_second = :ips, heartbeat_at = :now, version = version + 1 "
+                        + "where id = :id and state = 'RUNNING'")
+                .param("epoch", progress.epoch())
+                .param("step", progress.step())
+                .param("loss", progress.loss())
+                .param("lr", progress.learningRate())
+                .param("ips", progress.imagesPerSecond())
+                .param("now", timestamp(now))
+                .param("id", id.toString())
+                .update();
+    }
+
+    private Job map(ResultSet rs, int row) throws SQLException {
+        String errorCode = rs.getString("error_code");
+        return new Job(
+                UUID.fromString(rs.getString("id")),
+                rs.getLong("seq"),
+                rs.getString("owner"),
+                json.readValue(rs.getString("spec"), JobSpec.class),
+                JobState.valueOf(rs.getString("state")),
+                rs.getLong("version"),
+                rs.getInt("attempt"),
+                instant(rs, "submitted_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"),
+                rs.getBoolean("cancel_requested"),
+                new Job.Progress(rs.getObject("epoch", Integer.class), rs.getObject("step", Long.class),
+                        rs.getObject("steps_per_epoch", Integer.class), rs.getObject("total_steps", Long.class),
+                        rs.getObject("last_loss", Double.class), rs.getObject("last_lr", Double.class),
+                        rs.getObject("images_per_second", Double.class)),
+                errorCode == null ? null : new Job.JobError(errorCode, rs.getString("error_message")));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String message) {
+        return message == null || message.length() <= 4000 ? message : message.substring(0, 3997) + "...";
+    }
+}

@@ -1,0 +1,73 @@
+package dev.trainyard.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.system.Violations;
+import dev.trainyard.training.ModelArchitecture;
+import dev.trainyard.training.OptimizerSpec;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.function.LongSupplier;
+
+/**
+ * A training job as submitted. Every field is optional; {@link #withDefaults} fills in the rest and the response
+ * shows the result (the effective spec).
+ *
+ * @param name      a label, up to 100 characters (default: model and dataset)
+ * @param model     {@code seednet} (default) or {@code lenet5}
+ * @param epochs    1..1000 (default 10)
+ * @param batchSize 1..4096 (default 64); steps per epoch are ceil(training images / batchSize)
+ * @param seed      seeds weight initialisation and shuffling (default: drawn at submission and shown)
+ * @param priority  -100..100, higher runs first (default 0)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(description = "A training job")
+public record JobSpec(
+        @Schema(maxLength = 100) String name,
+        @Schema(allowableValues = {"seednet", "lenet5"}, defaultValue = "seednet") String model,
+        DatasetSpec dataset,
+        @Schema(minimum = "1", maximum = "1000", defaultValue = "10") Integer epochs,
+        @Schema(minimum = "1", maximum = "4096", defaultValue = "64") Integer batchSize,
+        OptimizerSpec optimizer,
+        ScheduleSpec schedule,
+        Long seed,
+        @Schema(minimum = "-100", maximum = "100", defaultValue = "0") Integer priority) {
+
+    static final int DEFAULT_EPOCHS = 10;
+    static final int DEFAULT_BATCH_SIZE = 64;
+
+    public JobSpec withDefaults(LongSupplier seeds) {
+        String effectiveModel = model == null ? ModelArchitecture.SEEDNET.id() : model;
+        DatasetSpec effectiveDataset = (dataset == null ? new DatasetSpec(null, null, null) : dataset).withDefaults();
+        return new JobSpec(
+                name == null ? effectiveModel + " on " + effectiveDataset.name() : name,
+                effectiveModel,
+                effectiveDataset,
+                epochs == null ? DEFAULT_EPOCHS : epochs,
+                batchSize == null ? DEFAULT_BATCH_SIZE : batchSize,
+                (optimizer == null ? new OptimizerSpec(null, null, null, null) : optimizer).withDefaults(),
+                (schedule == null ? new ScheduleSpec(null, null, null, null, null, null) : schedule).withDefaults(),
+                seed == null ? seeds.getAsLong() : seed,
+                priority == null ? 0 : priority);
+    }
+
+    /** Checks the spec as sent; rules that need the dataset's size are checked by {@link JobService}. */
+    void validate(Violations violations) {
+        if (name != null && (name.isBlank() || name.length() > 100)) {
+            violations.add("name", "must be 1 to 100 characters and not blank (was " + name.length() + ")");
+        }
+        violations.requireOneOf("model", model, ModelArchitecture.ids());
+        if (dataset != null) {
+            dataset.validate("dataset", violations);
+        }
+        violations.requireRange("epochs", epochs, 1, 1000);
+        violations.requireRange("batchSize", batchSize, 1, 4096);
+        if (optimizer != null) {
+            optimizer.validate("optimizer", violations);
+        }
+        boolean epochsValid = epochs == null || (epochs >= 1 && epochs <= 1000);
+        (schedule == null ? new ScheduleSpec(null, null, null, null, null, null) : schedule)
+                .validate("schedule", epochsValid ? (epochs == null ? DEFAULT_EPOCHS : epochs) : null, violations);
+        violations.requireRange("priority", priority, -100, 100);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.trainyard.jobs;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Where a job is in its life. The allowed changes are {@link #ALLOWED}; everything else is refused. */
+public enum JobState {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    /** Every allowed state change, in one place. */
+    static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
+            QUEUED, EnumSet.of(RUNNING, CANCELLED),
+            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED),
+            SUCCEEDED, EnumSet.noneOf(JobState.class),
+            FAILED, EnumSet.noneOf(JobState.class),
+            CANCELLED, EnumSet.noneOf(JobState.class));
+
+    public boolean canMoveTo(JobState target) {
+        return ALLOWED.get(this).contains(target);
+    }
+
+    public boolean isFinished() {
+        return ALLOWED.get(this).isEmpty();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.trainyard.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A job as the API shows it.
+ *
+ * @param spec          the effective spec: what was sent plus every default
+ * @param queuePosition 1 for the job that runs next; only while QUEUED
+ * @param epochs        one entry per finished epoch (omitted in lists)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobView(UUID id, String name, String owner, JobState state, JobSpec spec, Instant submittedAt,
+                      Instant startedAt, Instant finishedAt, Long queuePosition, Boolean cancelRequested,
+                      ProgressView progress, LatestView latest, List<JobMetricsRepository.EpochMetric> epochs,
+                      Job.JobError error) {
+
+    /**
+     * Training progress.
+     *
+     * @param epoch      1-based epoch in progress
+     * @param step       optimizer steps done
+     * @param fraction   step / totalSteps
+     * @param etaSeconds estimated seconds to the end at the recent speed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProgressView(Integer epoch, Long step, Integer stepsPerEpoch, Long totalSteps, Double fraction,
+                               Long etaSeconds) {
+    }
+
+    /** The latest step's loss and learning rate, and the recent training speed. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LatestView(Double loss, Double learningRate, Double imagesPerSecond) {
+    }
+
+    static JobView of(Job job, Long queuePosition, List<JobMetricsRepository.EpochMetric> epochs) {
+        Job.Progress p = job.progress();
+        ProgressView progress = null;
+        if (p.totalSteps() != null) {
+            long step = p.step() == null ? 0 : p.step();
+            Long eta = null;
+            if (job.state() == JobState.RUNNING && p.imagesPerSecond() != null && p.imagesPerSecond() > 0) {
+                eta = Math.round((p.totalSteps() - step) * job.spec().batchSize() / p.imagesPerSecond());
+            }
+            progress = new ProgressView(p.epoch(), step, p.stepsPerEpoch(), p.totalSteps(),
+                    (double) step / p.totalSteps(), eta);
+        }
+        LatestView latest = p.loss() == null ? null : new LatestView(p.loss(), p.learningRate(), p.imagesPerSecond());
+        return new JobView(job.id(), job.spec().name(), job.owner(), job.state(), job.spec(), job.submittedAt(),
+                job.startedAt(), job.finishedAt(), queuePosition, job.cancelRequested() ? Boolean.TRUE : null,
+                progress, latest, epochs, job.error());
+    }
+}

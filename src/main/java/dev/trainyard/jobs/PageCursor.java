@@ -1,0 +1,35 @@
+package dev.trainyard.jobs;
+
+import dev.trainyard.system.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Opaque page cursors: the sequence number of the last job on a page, so pages stay stable while jobs arrive. */
+final class PageCursor {
+
+    private static final String PREFIX = "seq:";
+
+    private PageCursor() {
+    }
+
+    static String encode(long seq) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((PREFIX + seq).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static Long decode(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+            if (text.startsWith(PREFIX)) {
+                return Long.parseLong(text.substring(PREFIX.length()));
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw InvalidRequestException.of("cursor", "is not a cursor this server issued; use the nextCursor of a "
+                + "previous page, or leave it out for the first page");
+    }
+}

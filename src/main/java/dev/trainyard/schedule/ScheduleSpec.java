@@ -1,0 +1,128 @@
+package dev.trainyard.schedule;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.system.Violations;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+
+/**
+ * A learning-rate schedule as a client writes it. Unset fields take defaults ({@link #withDefaults()}).
+ *
+ * @param type          {@code cosine-warmup} (default), {@code cosine} or {@code constant}
+ * @param baseLr        the peak rate reached after warmup (default 0.05)
+ * @param warmupEpochs  warmup length in epochs (cosine-warmup; default 1 unless warmupSteps is given)
+ * @param warmupSteps   warmup length in optimizer steps, the alternative to warmupEpochs
+ * @param warmupStartLr the rate of step 0 (cosine-warmup; default 0)
+ * @param minLr         the rate the cosine decays towards (cosine and cosine-warmup; default 0)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(description = "Learning-rate schedule by optimizer step")
+public record ScheduleSpec(
+        @Schema(allowableValues = {"cosine-warmup", "cosine", "constant"}, defaultValue = "cosine-warmup") String type,
+        @Schema(defaultValue = "0.05") Double baseLr,
+        Integer warmupEpochs,
+        Long warmupSteps,
+        Double warmupStartLr,
+        Double minLr) {
+
+    public static final String COSINE_WARMUP = "cosine-warmup";
+    public static final String COSINE = "cosine";
+    public static final String CONSTANT = "constant";
+    static final List<String> TYPES = List.of(COSINE_WARMUP, COSINE, CONSTANT);
+    static final double DEFAULT_BASE_LR = 0.05;
+
+    /** The effective schedule: the type's defaults filled in, fields that do not apply to the type left out. */
+    public ScheduleSpec withDefaults() {
+        String effectiveType = type == null ? COSINE_WARMUP : type;
+        double base = baseLr == null ? DEFAULT_BASE_LR : baseLr;
+        return switch (effectiveType) {
+            case CONSTANT -> new ScheduleSpec(CONSTANT, base, null, null, null, null);
+            case COSINE -> new ScheduleSpec(COSINE, base, null, null, null, minLr == null ? 0.0 : minLr);
+            default -> new ScheduleSpec(effectiveType, base,
+                    warmupEpochs == null && warmupSteps == null ? Integer.valueOf(1) : warmupEpochs,
+                    warmupSteps,
+                    warmupStartLr == null ? 0.0 : warmupStartLr,
+                    minLr == null ? 0.0 : minLr);
+        };
+    }
+
+    /**
+     * Checks this schedule as sent (before defaults) against the job's epoch count.
+     *
+     * @param path   the JSON path of this object in the request, for messages
+     * @param epochs the job's epochs, or null when unknown or itself invalid
+     */
+    public void validate(String path, Integer epochs, Violations violations) {
+        violations.requireOneOf(path + ".type", type, TYPES);
+        violations.requireRate(path + ".baseLr", baseLr);
+        violations.requireRate(path + ".warmupStartLr", warmupStartLr);
+        violations.requireRate(path + ".minLr", minLr);
+        String effectiveType = type == null ? COSINE_WARMUP : type;
+        if (!COSINE_WARMUP.equals(effectiveType)) {
+            rejectUnlessWarmup(path + ".warmupEpochs", warmupEpochs, effectiveType, violations);
+            rejectUnlessWarmup(path + ".warmupSteps", warmupSteps, effectiveType, violations);
+            rejectUnlessWarmup(path + ".warmupStartLr", warmupStartLr, effectiveType, violations);
+        }
+        if (CONSTANT.equals(effectiveType) && minLr != null) {
+            violations.add(path + ".minLr", "does not apply to a constant schedule; remove it");
+        }
+        if (!TYPES.contains(effectiveType)) {
+            return;
+        }
+        ScheduleSpec effective = withDefaults();
+        if (warmupEpochs != null && warmupSteps != null) {
+            violations.add(path + ".warmupEpochs", "give exactly one of warmupEpochs and warmupSteps, not both");
+        }
+        if (warmupEpochs != null && warmupEpochs < 0) {
+            violations.add(path + ".warmupEpochs", "must be >= 0 (was " + warmupEpochs + ")");
+        }
+        if (warmupSteps != null && warmupSteps < 0) {
+            violations.add(path + ".warmupSteps", "must be >= 0 (was " + warmupSteps + ")");
+        }
+        if (COSINE_WARMUP.equals(effectiveType) && effective.warmupEpochs() != null && epochs != null
+                && epochs <= effective.warmupEpochs()) {
+            violations.add(path + ".warmupEpochs", "must be less than epochs (" + epochs + "), so that the cosine "
+                    + "phase has at least one epoch (was " + effective.warmupEpochs() + ")");
+        }
+        if (isRate(effective.baseLr()) && isRate(effective.warmupStartLr())
+                && effective.baseLr() <= effective.warmupStartLr()) {
+            violations.add(path + ".baseLr", "must be greater than warmupStartLr (" + effective.warmupStartLr()
+                    + ") so that warmup rises (was " + effective.baseLr() + ")");
+        }
+        if (isRate(effective.baseLr()) && isRate(effective.minLr()) && effective.minLr() > effective.baseLr()) {
+            violations.add(path + ".minLr", "must not exceed baseLr (" + effective.baseLr() + ") (was "
+                    + effective.minLr() + ")");
+        }
+    }
+
+    private static boolean isRate(Double value) {
+        return value != null && Double.isFinite(value) && value >= 0;
+    }
+
+    private static void rejectUnlessWarmup(String field, Object value, String type, Violations violations) {
+        if (value != null) {
+            violations.add(field, "applies to cosine-warmup only, not to " + type + "; remove it");
+        }
+    }
+
+    /**
+     * The schedule that trains: this effective spec over {@code epochs} epochs of {@code stepsPerEpoch} steps.
+     *
+     * @throws IllegalArgumentException when the warmup does not fit in the run
+     */
+    public LearningRateSchedule toSchedule(int epochs, int stepsPerEpoch) {
+        ScheduleSpec effective = withDefaults();
+        long totalSteps = (long) epochs * stepsPerEpoch;
+        return switch (effective.type()) {
+            case CONSTANT -> new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.baseLr(),
+                    0, totalSteps);
+            case COSINE -> new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.minLr(),
+                    0, totalSteps);
+            default -> new LearningRateSchedule(effective.warmupStartLr(), effective.baseLr(), effective.minLr(),
+                    effective.warmupSteps() != null
+                            ? effective.warmupSteps()
+                            : (long) effective.warmupEpochs() * stepsPerEpoch,
+                    totalSteps);
+        };
+    }
+}

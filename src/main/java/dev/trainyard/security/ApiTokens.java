@@ -1,0 +1,96 @@
+package dev.trainyard.security;
+
+import dev.trainyard.system.DataDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The tokens the API accepts. Tokens are compared by their SHA-256 in constant time, so neither timing nor a heap
+ * dump of this object reveals them.
+ */
+@Component
+public class ApiTokens {
+
+    static final String GENERATED_ADMIN = "admin";
+    private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
+
+    private final List<Entry> entries;
+
+    public ApiTokens(ApiSecurityProperties properties, DataDirectory dataDirectory) {
+        List<ApiSecurityProperties.Token> configured = properties.tokens();
+        if (configured.isEmpty()) {
+            String token = readOrCreateAdminToken(dataDirectory.adminToken());
+            this.entries = List.of(new Entry(sha256(token), new Caller(GENERATED_ADMIN, true)));
+        } else {
+            this.entries = configured.stream()
+                    .map(t -> new Entry(sha256(t.token()), new Caller(t.principal(), t.admin())))
+                    .toList();
+        }
+    }
+
+    /** The caller a presented token belongs to. */
+    public Optional<Caller> authenticate(String presented) {
+        byte[] digest = sha256(presented);
+        Caller match = null;
+        for (Entry entry : entries) {
+            if (MessageDigest.isEqual(entry.digest(), digest)) {
+                match = entry.caller();
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    private static String readOrCreateAdminToken(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                try {
+                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+                    log.info("No API tokens configured: created an admin token in {} (readable by this user only)",
+                            file);
+                } catch (FileAlreadyExistsException raced) {
+                    log.debug("admin token created concurrently", raced);
+                }
+            } else {
+                log.info("No API tokens configured: using the admin token in {}", file);
+            }
+            String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (token.length() < 16) {
+                throw new IllegalStateException(file + " holds a token shorter than 16 characters; delete the file "
+                        + "to have a new one generated");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the admin token " + file, e);
+        }
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private record Entry(byte[] digest, Caller caller) {
+    }
+}

@@ -1,0 +1,49 @@
+package dev.trainyard.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** The layout of {@code trainyard.data-dir}; created on start so every feature can rely on it. */
+@Component
+public class DataDirectory {
+
+    private final Path root;
+
+    public DataDirectory(TrainyardProperties properties) {
+        this.root = properties.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(datasets());
+            Files.createDirectories(root.resolve("jobs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + root
+                    + "; set trainyard.data-dir to a writable folder", e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Datasets, one folder each, e.g. {@code datasets/cifar-10-batches-bin/}. */
+    public Path datasets() {
+        return root.resolve("datasets");
+    }
+
+    /** A job's own files: its model and log. */
+    public Path job(UUID jobId) {
+        return root.resolve("jobs").resolve(jobId.toString());
+    }
+
+    /** The trained model of a job, a DL4J ModelSerializer zip. */
+    public Path model(UUID jobId) {
+        return job(jobId).resolve("model.zip");
+    }
+
+    public Path adminToken() {
+        return root.resolve("admin.token");
+    }
+}

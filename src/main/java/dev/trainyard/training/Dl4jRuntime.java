@@ -1,0 +1,47 @@
+package dev.trainyard.training;
+
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Prepares ND4J before any network exists and answers what it runs on.
+ *
+ * <p>why a system property: DL4J reads {@code org.eclipse.deeplearning4j.helpers.disable} (default "true" in M2.1)
+ * each time a layer creates its helper, so it must be "false" before the first network is built for conv layers to
+ * reach oneDNN. The other half of that fix is {@link org.nd4j.nativeblas.Nd4jCpu}.
+ */
+@Component
+public class Dl4jRuntime {
+
+    static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+    private static final Logger log = LoggerFactory.getLogger(Dl4jRuntime.class);
+
+    private final boolean layerHelpers;
+
+    public Dl4jRuntime(TrainingProperties properties) {
+        this.layerHelpers = properties.layerHelpers();
+        System.setProperty(HELPERS_DISABLE_PROPERTY, Boolean.toString(!layerHelpers));
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        log.info("ND4J backend {} with {} device(s); oneDNN layer helpers {}", backend(), deviceCount(),
+                oneDnnHelpersActive() ? "on" : "off");
+    }
+
+    /** {@code CPU} or {@code CUDA}. */
+    public String backend() {
+        return Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "unknown");
+    }
+
+    /** Devices ND4J can train on: GPUs on CUDA, 1 on the CPU backend. */
+    public int deviceCount() {
+        return "CUDA".equalsIgnoreCase(backend()) ? Math.max(1, Nd4j.getAffinityManager().getNumberOfDevices()) : 1;
+    }
+
+    /** Whether conv layers will get oneDNN helpers: switched on here and present in the native library. */
+    public boolean oneDnnHelpersActive() {
+        return layerHelpers && BaseMKLDNNHelper.mklDnnEnabled();
+    }
+}

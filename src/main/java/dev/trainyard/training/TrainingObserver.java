@@ -1,0 +1,42 @@
+package dev.trainyard.training;
+
+/** What the trainer reports while it runs, and how it learns that it should stop. */
+public interface TrainingObserver {
+
+    /** The data is loaded and the run's size is known; called once before the first step. */
+    void started(int stepsPerEpoch, long totalSteps);
+
+    /** One optimizer step finished. */
+    void stepFinished(StepReport step);
+
+    /** One epoch finished and was evaluated on the test split. */
+    void epochFinished(EpochReport epoch);
+
+    /** Polled before every step; true ends the run as cancelled. */
+    boolean stopRequested();
+
+    /**
+     * One optimizer step.
+     *
+     * @param step         0-based index of the step
+     * @param epoch        0-based epoch the step belongs to
+     * @param loss         the minibatch loss DL4J reported for the step
+     * @param learningRate the rate DL4J's updater applied in this step, read from the network
+     * @param images       minibatch size
+     * @param seconds      wall time of the step
+     */
+    record StepReport(long step, int epoch, double loss, double learningRate, int images, double seconds) {
+    }
+
+    /**
+     * One finished epoch.
+     *
+     * @param epoch        1-based number of the finished epoch
+     * @param trainLoss    mean minibatch loss over the epoch, weighted by batch size
+     * @param testLoss     mean cross-entropy on the test split
+     * @param testAccuracy share of test images classified correctly
+     * @param seconds      wall time of the epoch, evaluation included
+     */
+    record EpochReport(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds) {
+    }
+}

@@ -1,0 +1,14 @@
+package dev.trainyard.training;
+
+import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.schedule.ScheduleSpec;
+import java.nio.file.Path;
+
+/**
+ * Everything one training run needs, with defaults already filled in.
+ *
+ * @param modelFile where the trained model is written (a DL4J ModelSerializer zip)
+ */
+public record TrainingRequest(ModelArchitecture model, DatasetSpec dataset, int epochs, int batchSize,
+                              OptimizerSpec optimizer, ScheduleSpec schedule, long seed, Path modelFile) {
+}
