@@ -28,8 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The jobs API. Callers see their own jobs; an admin token sees every job. */
 @RestController
-@RequestMapping(path = "/api/v1/jobs", produces = {MediaType.APPLICATION_JSON_VALUE,
-        MediaType.APPLICATION_PROBLEM_JSON_VALUE})
+@RequestMapping(path = "/api/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "jobs")
 class JobController {
 
@@ -88,7 +87,7 @@ class JobController {
         return new JobMetricsView(job.id(), jobs.steps(job), jobs.epochs(job));
     }
 
-    @GetMapping(path = "/{id}/model", produces = {"application/zip", MediaType.APPLICATION_PROBLEM_JSON_VALUE})
+    @GetMapping(path = "/{id}/model", produces = "application/zip")
     @Operation(summary = "Download the trained model", description = "A DL4J ModelSerializer zip with the updater "
             + "state; load it with ModelSerializer.restoreMultiLayerNetwork. 409 until the job has SUCCEEDED.")
     ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {

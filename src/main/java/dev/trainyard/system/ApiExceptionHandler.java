@@ -1,9 +1,5 @@
 package dev.trainyard.system;
 
-import dev.trainyard.jobs.IllegalJobTransitionException;
-import dev.trainyard.jobs.JobNotFoundException;
-import dev.trainyard.jobs.ModelNotReadyException;
-import dev.trainyard.models.ModelNotFoundException;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -44,25 +40,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(problem);
     }
 
-    @ExceptionHandler(JobNotFoundException.class)
-    ResponseEntity<Object> notFound(JobNotFoundException e, WebRequest request) {
-        return respond(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Job not found", e.getMessage(), request);
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<Object> notFound(NotFoundException e, WebRequest request) {
+        return respond(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, e.title(), e.getMessage(), request);
     }
 
-    @ExceptionHandler(ModelNotFoundException.class)
-    ResponseEntity<Object> modelNotFound(ModelNotFoundException e, WebRequest request) {
-        return respond(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", e.getMessage(), request);
-    }
-
-    @ExceptionHandler(ModelNotReadyException.class)
-    ResponseEntity<Object> modelNotReady(ModelNotReadyException e, WebRequest request) {
-        return respond(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, "Model not available yet", e.getMessage(), request);
-    }
-
-    @ExceptionHandler(IllegalJobTransitionException.class)
-    ResponseEntity<Object> conflict(IllegalJobTransitionException e, WebRequest request) {
-        return respond(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, "Not possible in the job's state", e.getMessage(),
-                request);
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<Object> conflict(ConflictException e, WebRequest request) {
+        return respond(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, e.title(), e.getMessage(), request);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

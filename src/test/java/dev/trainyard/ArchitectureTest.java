@@ -1,0 +1,35 @@
+package dev.trainyard;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+
+@AnalyzeClasses(packages = "dev.trainyard", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /** Training runs the same without HTTP or the job table, so it can be tested and benchmarked alone. */
+    @ArchTest
+    static final ArchRule trainingKnowsNothingOfWebOrJobs = noClasses().that().resideInAPackage("..training..")
+            .should().dependOnClassesThat().resideInAnyPackage("..jobs..", "..executor..", "org.springframework.web..",
+                    "jakarta.servlet..", "org.springframework.jdbc..");
+
+    /** Only the jobs package reads or writes the job tables. */
+    @ArchTest
+    static final ArchRule onlyJobsUsesJdbc = noClasses().that().resideOutsideOfPackage("..jobs..")
+            .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..");
+
+    /** The schedule a job trains under and the preview come from one class; nobody else implements ISchedule. */
+    @ArchTest
+    static final ArchRule schedulesLiveInTheSchedulePackage = classes().that()
+            .implement(org.nd4j.linalg.schedule.ISchedule.class).should().resideInAPackage("..schedule..");
+
+    /** Features may use each other only without cycles. */
+    @ArchTest
+    static final ArchRule noCyclesBetweenFeatures = SlicesRuleDefinition.slices()
+            .matching("dev.trainyard.(*)..").should().beFreeOfCycles();
+}

@@ -1,0 +1,63 @@
+package dev.trainyard.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainyard.ApiClient;
+import dev.trainyard.TestServer;
+import dev.trainyard.TrainyardApplication;
+import dev.trainyard.data.Cifar10Fixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** Jobs survive a restart: queued ones run afterwards; one that was running when the process died fails. */
+class RestartTest {
+
+    private final Path dataDir = TestServer.newDataDir();
+
+    private ConfigurableApplicationContext start(int slots) {
+        return new SpringApplicationBuilder(TrainyardApplication.class).run(
+                "--server.port=0",
+                "--trainyard.data-dir=" + dataDir,
+                "--trainyard.executor.slots=" + slots,
+                "--trainyard.executor.poll-interval=200ms",
+                "--trainyard.security.tokens[0].principal=alice",
+                "--trainyard.security.tokens[0].token=" + TestServer.ALICE);
+    }
+
+    private static ApiClient client(ConfigurableApplicationContext context) {
+        return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort(), TestServer.ALICE);
+    }
+
+    @Test
+    void queuedJobsRunAfterARestartAndInterruptedOnesFail() throws Exception {
+        Cifar10Fixture.write(dataDir.resolve("datasets"), 20, 20, 3);
+        String queued;
+        String interrupted;
+        try (ConfigurableApplicationContext first = start(0)) {
+            ApiClient alice = client(first);
+            String spec = "{\"epochs\": 2, \"batchSize\": 10, \"dataset\": {\"trainLimit\": 40, \"testLimit\": 10}}";
+            queued = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
+            interrupted = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
+            // what a process that died mid-job leaves behind
+            first.getBean(JdbcClient.class).sql("update jobs set state = 'RUNNING', priority = -1 where id = :id")
+                    .param("id", interrupted).update();
+        }
+
+        try (ConfigurableApplicationContext second = start(1)) {
+            ApiClient alice = client(second);
+            JsonNode failed = alice.json(alice.get("/api/v1/jobs/" + interrupted));
+            assertThat(failed.get("state").asString()).isEqualTo("FAILED");
+            assertThat(failed.at("/error/code").asString()).isEqualTo("interrupted");
+
+            JsonNode done = alice.poll("/api/v1/jobs/" + queued, Duration.ofMinutes(2),
+                    job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
+            assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        }
+    }
+}

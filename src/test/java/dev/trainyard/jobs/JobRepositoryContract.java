@@ -1,0 +1,223 @@
+package dev.trainyard.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.training.OptimizerSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What the job tables must do on every database trainyard supports; one subclass per database. Tests run outside a
+ * test transaction so that concurrent claims see each other, and start from empty tables.
+ */
+@Import({JobRepository.class, JobMetricsRepository.class})
+@ImportAutoConfiguration(JacksonAutoConfiguration.class)
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+abstract class JobRepositoryContract {
+
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    JobMetricsRepository results;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private final Instant now = Instant.parse("2026-11-26T10:00:00.123456Z");
+
+    @BeforeEach
+    void emptyTables() {
+        jdbc.sql("delete from jobs").update();
+    }
+
+    static JobSpec aSpec(String name, int priority) {
+        return new JobSpec(name, "seednet", new DatasetSpec("cifar10", 100, null), 2, 32,
+                new OptimizerSpec("sgd", 0.9, true, 5e-4), new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
+                7L, priority);
+    }
+
+    private UUID aQueuedJob(String owner, int priority, Instant submitted) {
+        UUID id = UUID.randomUUID();
+        jobs.insert(id, owner, aSpec("job-" + id, priority), submitted);
+        return id;
+    }
+
+    @Test
+    void insertedJobReadsBackQueuedWithItsSpecAndTimestamp() {
+        UUID id = aQueuedJob("alice", 5, now);
+
+        Job job = jobs.findById(id).orElseThrow();
+
+        assertThat(job.state()).isEqualTo(JobState.QUEUED);
+        assertThat(job.owner()).isEqualTo("alice");
+        assertThat(job.spec()).isEqualTo(aSpec("job-" + id, 5));
+        assertThat(job.submittedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
+        assertThat(job.attempt()).isZero();
+        assertThat(job.error()).isNull();
+        assertThat(jobs.findById(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void claimTakesHighestPriorityThenOldestAndMarksItRunning() {
+        UUID low = aQueuedJob("a", -5, now);
+        UUID firstHigh = aQueuedJob("a", 10, now.plusSeconds(1));
+        UUID secondHigh = aQueuedJob("a", 10, now.plusSeconds(2));
+
+        Job claimed = jobs.claimNext("slot-0", now.plusSeconds(3)).orElseThrow();
+
+        assertThat(claimed.id()).isEqualTo(firstHigh);
+        assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
+        assertThat(claimed.attempt()).isEqualTo(1);
+        assertThat(claimed.startedAt()).isEqualTo(now.plusSeconds(3));
+        assertThat(jobs.claimNext("slot-0", now).map(Job::id)).contains(secondHigh);
+        assertThat(jobs.claimNext("slot-0", now).map(Job::id)).contains(low);
+        assertThat(jobs.claimNext("slot-0", now)).isEmpty();
+    }
+
+    @Test
+    void concurrentClaimantsNeverTakeTheSameJob() throws Exception {
+        int count = 40;
+        for (int i = 0; i < count; i++) {
+            aQueuedJob("a", i % 3, now.plusMillis(i));
+        }
+        ExecutorService claimants = Executors.newFixedThreadPool(4);
+        List<UUID> claimed = Collections.synchronizedList(new ArrayList<>());
+        List<Callable<Void>> work = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            String name = "slot-" + c;
+            work.add(() -> {
+                Optional<Job> job;
+                while ((job = claimUntilEmpty(name)).isPresent()) {
+                    claimed.add(job.get().id());
+                }
+                return null;
+            });
+        }
+        for (Future<Void> done : claimants.invokeAll(work)) {
+            done.get();
+        }
+        claimants.shutdown();
+
+        assertThat(claimed).hasSize(count);
+        assertThat(new HashSet<>(claimed)).hasSize(count);
+        assertThat(jobs.countByState(JobState.QUEUED)).isZero();
+    }
+
+    /** A claim can lose a race and come back empty while jobs remain; only an empty queue ends the loop. */
+    private Optional<Job> claimUntilEmpty(String claimant) {
+        while (true) {
+            Optional<Job> job = jobs.claimNext(claimant, now);
+            if (job.isPresent() || jobs.countByState(JobState.QUEUED) == 0) {
+                return job;
+            }
+        }
+    }
+
+    @Test
+    void transitionIsACompareAndSetOnTheState() {
+        UUID id = aQueuedJob("a", 0, now);
+        jobs.claimNext("slot", now);
+
+        assertThat(jobs.transition(id, JobState.RUNNING, JobState.FAILED,
+                new Job.JobError("diverged", "loss NaN"), now)).isTrue();
+        assertThat(jobs.transition(id, JobState.RUNNING, JobState.SUCCEEDED, null, now)).isFalse();
+
+        Job job = jobs.findById(id).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.error()).isEqualTo(new Job.JobError("diverged", "loss NaN"));
+        assertThat(job.finishedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
+        assertThat(job.version()).isGreaterThan(1);
+    }
+
+    @Test
+    void cancelRequestsReachOnlyRunningJobs() {
+        UUID queued = aQueuedJob("a", 0, now);
+        assertThat(jobs.requestCancel(queued)).isFalse();
+        jobs.claimNext("slot", now);
+
+        assertThat(jobs.requestCancel(queued)).isTrue();
+        assertThat(jobs.findById(queued).orElseThrow().cancelRequested()).isTrue();
+    }
+
+    @Test
+    void pagesAreNewestFirstPerOwnerAndState() {
+        List<UUID> alice = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            alice.add(aQueuedJob("alice", 0, now.plusSeconds(i)));
+        }
+        aQueuedJob("bob", 0, now);
+
+        List<Job> first = jobs.findPage("alice", null, null, 2);
+        List<Job> second = jobs.findPage("alice", JobState.QUEUED, first.get(1).seq(), 2);
+
+        assertThat(first).extracting(Job::id).containsExactly(alice.get(4), alice.get(3));
+        assertThat(second).extracting(Job::id).containsExactly(alice.get(2), alice.get(1));
+        assertThat(jobs.findPage(null, null, null, 100)).hasSize(6);
+        assertThat(jobs.findPage("alice", JobState.RUNNING, null, 100)).isEmpty();
+    }
+
+    @Test
+    void queuePositionCountsJobsAhead() {
+        UUID first = aQueuedJob("a", 0, now);
+        UUID urgent = aQueuedJob("a", 50, now.plusSeconds(1));
+        UUID last = aQueuedJob("a", 0, now.plusSeconds(2));
+
+        assertThat(jobs.queuePosition(jobs.findById(urgent).orElseThrow())).isEqualTo(1);
+        assertThat(jobs.queuePosition(jobs.findById(first).orElseThrow())).isEqualTo(2);
+        assertThat(jobs.queuePosition(jobs.findById(last).orElseThrow())).isEqualTo(3);
+    }
+
+    @Test
+    void runningJobsFailAfterARestart() {
+        UUID running = aQueuedJob("a", 0, now);
+        UUID queued = aQueuedJob("a", -1, now);
+        jobs.claimNext("slot", now);
+
+        Set<UUID> failed = Set.copyOf(jobs.failAllRunning(new Job.JobError("interrupted", "restart"), now));
+
+        assertThat(failed).containsExactly(running);
+        assertThat(jobs.findById(running).orElseThrow().state()).isEqualTo(JobState.FAILED);
+        assertThat(jobs.findById(queued).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void progressAndResultsAreStored() {
+        UUID id = aQueuedJob("a", 0, now);
+        jobs.claimNext("slot", now);
+        jobs.updatePlan(id, 4, 8);
+        results.insertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
+                new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
+        jobs.updateProgress(id, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0), now);
+        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, 2.1, 0.31, 1.5));
+
+        Job job = jobs.findById(id).orElseThrow();
+        assertThat(job.progress()).isEqualTo(new Job.Progress(1, 2L, 4, 8L, 2.2, 0.025, 512.0));
+        assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::learningRate)
+                .containsExactly(0.0, 0.025);
+        assertThat(results.findEpochs(id)).containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, 2.1, 0.31,
+                1.5));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.trainyard.jobs;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
+import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The job tables on a PostgreSQL server named by {@code TRAINYARD_TEST_POSTGRES_URL} (with
+ * {@code TRAINYARD_TEST_POSTGRES_USER} and {@code _PASSWORD}); CI points it at its local server.
+ */
+@JdbcTest
+@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@EnabledIfEnvironmentVariable(named = "TRAINYARD_TEST_POSTGRES_URL", matches = ".+")
+class JobRepositoryLocalPostgresTest extends JobRepositoryContract {
+
+    static final String URL = System.getenv("TRAINYARD_TEST_POSTGRES_URL");
+    static final String USER = System.getenv().getOrDefault("TRAINYARD_TEST_POSTGRES_USER", "postgres");
+    static final String PASSWORD = System.getenv().getOrDefault("TRAINYARD_TEST_POSTGRES_PASSWORD", "");
+    static String schema;
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        schema = PostgresSchema.register(registry, URL, USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        if (schema != null) {
+            PostgresSchema.drop(URL, USER, PASSWORD, schema);
+        }
+    }
+}
