@@ -66,6 +66,11 @@ class EndToEndTest {
         }
         assertThat(done.at("/epochs/2/testAccuracy").asDouble()).as("learns above chance").isGreaterThan(0.2);
 
+        java.util.List<String> log = java.nio.file.Files.readAllLines(
+                DATA_DIR.resolve("jobs").resolve(done.get("id").asString()).resolve("training.log"));
+        assertThat(log).filteredOn(line -> line.contains(" epoch ")).hasSize(3);
+        assertThat(log.get(log.size() - 1)).endsWith("SUCCEEDED");
+
         JsonNode metrics = alice.json(alice.get(location + "/metrics"));
         List<Double> trainedRates = new ArrayList<>();
         metrics.get("steps").forEach(step -> trainedRates.add(step.get("learningRate").asDouble()));

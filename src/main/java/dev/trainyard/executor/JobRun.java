@@ -5,8 +5,14 @@ import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.JobMetricsRepository;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.training.TrainingObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,6 +28,7 @@ final class JobRun implements TrainingObserver {
     private final JobLifecycle lifecycle;
     private final TrainyardMetrics metrics;
     private final long progressIntervalNanos;
+    private final Path log;
     private final List<JobMetricsRepository.StepMetric> pending = new ArrayList<>();
     private volatile boolean stopRequested;
     private long lastFlush = System.nanoTime();
@@ -29,8 +36,9 @@ final class JobRun implements TrainingObserver {
     private int epoch = 1;
     private StepReport last;
 
-    JobRun(UUID jobId, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval) {
+    JobRun(UUID jobId, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval, Path log) {
         this.jobId = jobId;
+        this.log = log;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.progressIntervalNanos = progressInterval.toNanos();
@@ -53,6 +61,8 @@ final class JobRun implements TrainingObserver {
     @Override
     public void started(int stepsPerEpoch, long totalSteps) {
         lifecycle.planned(jobId, stepsPerEpoch, totalSteps);
+        log("training: %d epochs of %d steps, %d steps in all", totalSteps / stepsPerEpoch, stepsPerEpoch,
+                totalSteps);
     }
 
     @Override
@@ -76,6 +86,19 @@ final class JobRun implements TrainingObserver {
         lifecycle.epochFinished(jobId, new JobMetricsRepository.EpochMetric(report.epoch(), report.trainLoss(),
                 report.testLoss(), report.testAccuracy(), report.seconds()));
         metrics.epochFinished(jobId, report.epoch(), report.testAccuracy());
+        log("epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f, %.1f s, %.0f images/s", report.epoch(),
+                report.trainLoss(), report.testLoss(), report.testAccuracy(), report.seconds(), imagesPerSecond);
+    }
+
+    /** Appends a line to the job's log file; a log that cannot be written must not stop training. */
+    void log(String format, Object... values) {
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, Instant.now() + " " + String.format(Locale.ROOT, format, values) + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(JobRun.class).warn("Cannot write {}: {}", log, e.getMessage());
+        }
     }
 
     /** Writes buffered steps and the latest progress. */

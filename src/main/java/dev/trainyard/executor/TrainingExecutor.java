@@ -38,6 +38,8 @@ import org.springframework.stereotype.Component;
 public class TrainingExecutor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingExecutor.class);
+    private static final Job.JobError SHUT_DOWN = new Job.JobError("interrupted",
+            "the server shut down while this job was running; submit it again");
 
     private final JobLifecycle lifecycle;
     private final Trainer trainer;
@@ -140,7 +142,7 @@ public class TrainingExecutor implements SmartLifecycle {
 
     private void run(Job job) throws InterruptedException {
         UUID id = job.id();
-        JobRun run = new JobRun(id, lifecycle, metrics, properties.progressInterval());
+        JobRun run = new JobRun(id, lifecycle, metrics, properties.progressInterval(), dataDirectory.log(id));
         active.put(id, run);
         log.info("Training job {} ({})", id, job.spec().name());
         try {
@@ -150,31 +152,34 @@ public class TrainingExecutor implements SmartLifecycle {
             TrainingOutcome outcome = trainer.train(request(job), run);
             run.flush();
             if (outcome == TrainingOutcome.COMPLETED) {
-                lifecycle.finish(id, JobState.SUCCEEDED, null);
+                end(run, JobState.SUCCEEDED, null);
             } else if (running) {
-                lifecycle.finish(id, JobState.CANCELLED, null);
+                end(run, JobState.CANCELLED, null);
             } else {
-                lifecycle.finish(id, JobState.FAILED, new Job.JobError("interrupted",
-                        "the server shut down while this job was running; submit it again"));
+                end(run, JobState.FAILED, SHUT_DOWN);
             }
         } catch (DatasetUnavailableException e) {
-            lifecycle.finish(id, JobState.FAILED, new Job.JobError("dataset_unavailable", e.getMessage()));
+            end(run, JobState.FAILED, new Job.JobError("dataset_unavailable", e.getMessage()));
         } catch (TrainingDivergedException e) {
             run.flush();
-            lifecycle.finish(id, JobState.FAILED, new Job.JobError("diverged", e.getMessage()));
+            end(run, JobState.FAILED, new Job.JobError("diverged", e.getMessage()));
         } catch (InterruptedException e) {
-            lifecycle.finish(id, JobState.FAILED, new Job.JobError("interrupted",
-                    "the server shut down while this job was running; submit it again"));
+            end(run, JobState.FAILED, SHUT_DOWN);
             throw e;
         } catch (Exception e) {
             log.error("Job {} failed", id, e);
-            lifecycle.finish(id, JobState.FAILED, new Job.JobError("training_error",
+            end(run, JobState.FAILED, new Job.JobError("training_error",
                     e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
             active.remove(id);
             metrics.trainingEnded(id);
         }
         log.info("Job {} ended", id);
+    }
+
+    private void end(JobRun run, JobState state, Job.JobError error) {
+        lifecycle.finish(run.jobId(), state, error);
+        run.log("%s%s", state, error == null ? "" : " (" + error.code() + "): " + error.message());
     }
 
     private TrainingRequest request(Job job) {
