@@ -67,7 +67,8 @@ public class DatasetCatalog {
 
     private static DatasetUnavailableException unavailable(Cifar10Archive archive, Exception cause) {
         Path folder = archive.folder();
-        return new DatasetUnavailableException("CIFAR-10 is not available (" + cause.getMessage() + "). Put "
+        String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return new DatasetUnavailableException("CIFAR-10 is not available (" + reason + "). Put "
                 + "data_batch_1.bin ... data_batch_5.bin and test_batch.bin from cifar-10-binary.tar.gz into "
                 + folder + ", or set trainyard.datasets.cifar10.url to a reachable copy of the archive.", cause);
     }
