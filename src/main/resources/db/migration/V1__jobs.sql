@@ -43,9 +43,11 @@ create table job_steps (
 create table job_epochs (
     job_id         varchar(36)      not null references jobs (id) on delete cascade,
     epoch          integer          not null,
-    train_loss     double precision not null,
-    test_loss      double precision not null,
-    test_accuracy  double precision not null,
-    seconds        double precision not null,
+    train_loss           double precision not null,
+    validation_loss      double precision,
+    validation_accuracy  double precision,
+    test_loss            double precision,
+    test_accuracy        double precision,
+    seconds              double precision not null,
     primary key (job_id, epoch)
 );

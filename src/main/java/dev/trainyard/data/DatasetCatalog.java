@@ -1,12 +1,18 @@
 package dev.trainyard.data;
 
 import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.Violations;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Service;
 
-/** Finds a job's dataset on disk, downloads it once when it is missing, and reads it. */
+/**
+ * Finds a job's dataset on disk (downloading CIFAR-10 once when it is missing), checks the folders a client names,
+ * and reads the images into memory once per job, so later epochs never decode files again.
+ */
 @Service
 public class DatasetCatalog {
 
@@ -19,29 +25,91 @@ public class DatasetCatalog {
         this.downloader = new Cifar10Downloader(cifar10);
     }
 
-    /** The number of training images a job with this spec sees; the nominal size while the files are not here. */
-    public int trainSize(DatasetSpec spec) {
-        Cifar10Archive archive = cifar10();
-        int available = Cifar10Archive.NOMINAL_TRAIN;
-        if (archive.isComplete()) {
-            try {
-                available = archive.trainCount();
-            } catch (IOException e) {
-                throw unavailable(archive, e);
-            }
+    /** Checks that an imagefolder spec names usable folders inside the datasets folder. */
+    public void checkFolders(DatasetSpec spec, String at, Violations violations) {
+        if (!DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
+            return;
         }
-        return spec.trainLimit() == null ? available : Math.min(spec.trainLimit(), available);
+        checkFolder(spec.path(), at + ".path", violations);
+        if (spec.testPath() != null) {
+            checkFolder(spec.testPath(), at + ".testPath", violations);
+        }
     }
 
-    /** Reads the training and test splits, downloading the dataset first if needed. */
-    public TrainTestSplit load(DatasetSpec spec) throws InterruptedException {
-        Cifar10Archive archive = cifar10();
-        ensurePresent(archive);
-        try {
-            return new TrainTestSplit(archive.readTrain(spec.trainLimit()), archive.readTest(spec.testLimit()));
-        } catch (IOException e) {
-            throw unavailable(archive, e);
+    private void checkFolder(String relative, String field, Violations violations) {
+        if (relative == null) {
+            return;
         }
+        StringBuilder problem = new StringBuilder();
+        Optional<Path> folder = folders().resolve(relative, problem);
+        if (folder.isEmpty()) {
+            violations.add(field, problem.toString());
+            return;
+        }
+        try {
+            String layout = new ImageFolder(folder.get()).layoutProblem();
+            if (layout != null) {
+                violations.add(field, layout);
+            }
+        } catch (IOException e) {
+            violations.add(field, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The number of images a job with this spec trains on; CIFAR-10's nominal size while its files are absent. */
+    public int trainSize(DatasetSpec spec) {
+        int available;
+        try {
+            if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
+                available = new ImageFolder(folder(spec.path())).count();
+            } else {
+                Cifar10Archive archive = cifar10();
+                available = archive.isComplete() ? archive.trainCount() : Cifar10Archive.NOMINAL_TRAIN;
+            }
+        } catch (IOException e) {
+            throw new DatasetUnavailableException("cannot read the dataset: " + e.getMessage(), e);
+        }
+        int used = spec.trainLimit() == null ? available : Math.min(spec.trainLimit(), available);
+        double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
+        return used - LabeledImages.validationCount(used, fraction);
+    }
+
+    /** Reads the training, validation and test images, downloading CIFAR-10 first if needed. */
+    public TrainTestSplit load(DatasetSpec spec) throws InterruptedException {
+        LabeledImages train;
+        LabeledImages test;
+        try {
+            if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
+                ImageFolder trainFolder = new ImageFolder(folder(spec.path()));
+                List<String> classes = trainFolder.classNames();
+                train = trainFolder.read(classes, spec.trainLimit());
+                test = spec.testPath() == null ? null
+                        : new ImageFolder(folder(spec.testPath())).read(classes, spec.testLimit());
+            } else {
+                Cifar10Archive archive = cifar10();
+                ensurePresent(archive);
+                train = archive.readTrain(spec.trainLimit());
+                test = archive.readTest(spec.testLimit());
+            }
+        } catch (IOException e) {
+            throw DatasetSpec.CIFAR10.equals(spec.name()) ? unavailable(cifar10(), e)
+                    : new DatasetUnavailableException("cannot read the image folder: " + e.getMessage(), e);
+        }
+        double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
+        if (fraction > 0) {
+            LabeledImages[] parts = train.splitValidation(fraction);
+            return new TrainTestSplit(parts[0], parts[1], test);
+        }
+        return new TrainTestSplit(train, null, test);
+    }
+
+    private Path folder(String relative) throws IOException {
+        StringBuilder problem = new StringBuilder();
+        return folders().resolve(relative, problem).orElseThrow(() -> new IOException(relative + " " + problem));
+    }
+
+    private DatasetFolders folders() {
+        return new DatasetFolders(dataDirectory.datasets());
     }
 
     private void ensurePresent(Cifar10Archive archive) throws InterruptedException {

@@ -6,29 +6,59 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
- * The data a job trains and tests on.
+ * The data a job trains, validates and tests on.
  *
- * @param name       the dataset; {@code cifar10} is the one built in
- * @param trainLimit train on the first N training images only (at least 1; default all), for quick runs
- * @param testLimit  test on the first N test images only (at least 1; default all)
+ * @param name               {@code cifar10} (the binary archive, downloaded when missing) or {@code imagefolder}
+ * @param path               imagefolder: the training folder, one sub-folder per class, relative to
+ *                           {@code <data-dir>/datasets/}
+ * @param testPath           imagefolder: an optional test folder laid out the same way
+ * @param trainLimit         train on the first N training images only (at least 1; default all), for quick runs
+ * @param testLimit          test on the first N test images only (at least 1; default all)
+ * @param validationFraction hold out this share of the training images (a fixed, seeded choice) for validation
+ *                           after every epoch; 0 (default) holds out none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(description = "Dataset and optional limits")
+@Schema(description = "Dataset, limits and validation split")
 public record DatasetSpec(
-        @Schema(allowableValues = {"cifar10"}, defaultValue = "cifar10") String name,
+        @Schema(allowableValues = {"cifar10", "imagefolder"}, defaultValue = "cifar10") String name,
+        String path,
+        String testPath,
         Integer trainLimit,
-        Integer testLimit) {
+        Integer testLimit,
+        @Schema(minimum = "0", maximum = "0.5", defaultValue = "0") Double validationFraction) {
 
     public static final String CIFAR10 = "cifar10";
-    static final List<String> NAMES = List.of(CIFAR10);
+    public static final String IMAGE_FOLDER = "imagefolder";
+    static final List<String> NAMES = List.of(CIFAR10, IMAGE_FOLDER);
 
-    public DatasetSpec withDefaults() {
-        return new DatasetSpec(name == null ? CIFAR10 : name, trainLimit, testLimit);
+    /** CIFAR-10 with optional limits and no validation split. */
+    public static DatasetSpec cifar10(Integer trainLimit, Integer testLimit) {
+        return new DatasetSpec(CIFAR10, null, null, trainLimit, testLimit, null);
     }
 
-    public void validate(String path, Violations violations) {
-        violations.requireOneOf(path + ".name", name, NAMES);
-        violations.requireRange(path + ".trainLimit", trainLimit, 1, Integer.MAX_VALUE);
-        violations.requireRange(path + ".testLimit", testLimit, 1, Integer.MAX_VALUE);
+    public DatasetSpec withDefaults() {
+        return new DatasetSpec(name == null ? CIFAR10 : name, path, testPath, trainLimit, testLimit,
+                validationFraction == null ? 0.0 : validationFraction);
+    }
+
+    /** Checks the spec's shape; {@link DatasetCatalog#checkFolders} checks the folders it names. */
+    public void validate(String at, Violations violations) {
+        violations.requireOneOf(at + ".name", name, NAMES);
+        violations.requireRange(at + ".trainLimit", trainLimit, 1, Integer.MAX_VALUE);
+        violations.requireRange(at + ".testLimit", testLimit, 1, Integer.MAX_VALUE);
+        if (validationFraction != null && !(validationFraction >= 0 && validationFraction <= 0.5)) {
+            violations.add(at + ".validationFraction", "must be between 0 and 0.5 (was " + validationFraction + ")");
+        }
+        boolean imageFolder = IMAGE_FOLDER.equals(name);
+        if (imageFolder && (path == null || path.isBlank())) {
+            violations.add(at + ".path", "is required for an imagefolder dataset: a folder under the data "
+                    + "directory's datasets/ with one sub-folder per class");
+        }
+        if (!imageFolder && path != null) {
+            violations.add(at + ".path", "applies to imagefolder datasets only; remove it");
+        }
+        if (!imageFolder && testPath != null) {
+            violations.add(at + ".testPath", "applies to imagefolder datasets only; remove it");
+        }
     }
 }

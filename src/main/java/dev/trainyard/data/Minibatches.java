@@ -8,17 +8,25 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Cuts labelled images into minibatches of NCHW float features scaled to [0, 1] and one-hot labels.
- * The last, smaller batch is kept, so an epoch has {@code ceil(count / batchSize)} steps.
+ * Cuts labelled images into minibatches of normalised NCHW float features and one-hot labels. Training batches
+ * ({@link #shuffled}) are augmented with seeded random crops and flips; evaluation batches ({@link #inOrder}) never
+ * are. The last, smaller batch is kept, so an epoch has {@code ceil(count / batchSize)} steps.
  */
 public final class Minibatches {
 
     private final LabeledImages images;
     private final int batchSize;
+    private final float[][] lookup;
+    private final AugmentSpec augment;
 
-    public Minibatches(LabeledImages images, int batchSize) {
+    /**
+     * @param augment crops and flips for {@link #shuffled}; {@link AugmentSpec#NONE} for none
+     */
+    public Minibatches(LabeledImages images, int batchSize, Normalization normalization, AugmentSpec augment) {
         this.images = images;
         this.batchSize = batchSize;
+        this.lookup = normalization.lookupTables();
+        this.augment = augment;
     }
 
     public static int stepsPerEpoch(int imageCount, int batchSize) {
@@ -33,7 +41,7 @@ public final class Minibatches {
         return images.count();
     }
 
-    /** The batches of one training epoch, in an order fixed by {@code seed} and {@code epoch}. */
+    /** The batches of one training epoch: order and augmentation fixed by {@code seed} and {@code epoch}. */
     public Iterator<DataSet> shuffled(long seed, int epoch) {
         int[] order = identity(images.count());
         Random random = new Random(seed * 1_000_003L + epoch);
@@ -43,12 +51,12 @@ public final class Minibatches {
             order[i] = order[j];
             order[j] = swap;
         }
-        return batches(order);
+        return batches(order, augment, random);
     }
 
-    /** The batches in file order, for evaluation. */
+    /** The batches in stored order, without augmentation, for evaluation. */
     public Iterator<DataSet> inOrder() {
-        return batches(identity(images.count()));
+        return batches(identity(images.count()), AugmentSpec.NONE, null);
     }
 
     private static int[] identity(int count) {
@@ -59,7 +67,7 @@ public final class Minibatches {
         return order;
     }
 
-    private Iterator<DataSet> batches(int[] order) {
+    private Iterator<DataSet> batches(int[] order, AugmentSpec augmentation, Random random) {
         return new Iterator<>() {
             private int next;
 
@@ -74,16 +82,22 @@ public final class Minibatches {
                     throw new NoSuchElementException();
                 }
                 int size = Math.min(batchSize, order.length - next);
-                DataSet batch = assemble(order, next, size);
+                DataSet batch = assemble(order, next, size, augmentation, random);
                 next += size;
                 return batch;
             }
         };
     }
 
-    private DataSet assemble(int[] order, int from, int size) {
+    private DataSet assemble(int[] order, int from, int size, AugmentSpec augmentation, Random random) {
+        int channels = images.channels();
+        int height = images.height();
+        int width = images.width();
+        int plane = height * width;
         int imageSize = images.imageSize();
         int classes = images.classes().size();
+        int crop = augmentation.randomCrop();
+        boolean flips = augmentation.horizontalFlip();
         float[] features = new float[size * imageSize];
         float[] labels = new float[size * classes];
         byte[] pixels = images.pixels();
@@ -91,14 +105,32 @@ public final class Minibatches {
             int image = order[from + i];
             int source = image * imageSize;
             int target = i * imageSize;
-            for (int p = 0; p < imageSize; p++) {
-                features[target + p] = (pixels[source + p] & 0xFF) / 255f;
+            int dx = crop > 0 ? random.nextInt(2 * crop + 1) - crop : 0;
+            int dy = crop > 0 ? random.nextInt(2 * crop + 1) - crop : 0;
+            boolean flip = flips && random.nextBoolean();
+            for (int c = 0; c < channels; c++) {
+                float[] table = lookup[c];
+                float padding = table[0];
+                int channelSource = source + c * plane;
+                int channelTarget = target + c * plane;
+                for (int y = 0; y < height; y++) {
+                    int sy = y + dy;
+                    int rowTarget = channelTarget + y * width;
+                    if (sy < 0 || sy >= height) {
+                        java.util.Arrays.fill(features, rowTarget, rowTarget + width, padding);
+                        continue;
+                    }
+                    int rowSource = channelSource + sy * width;
+                    for (int x = 0; x < width; x++) {
+                        int sx = (flip ? width - 1 - x : x) + dx;
+                        features[rowTarget + x] = sx < 0 || sx >= width ? padding : table[pixels[rowSource + sx] & 0xFF];
+                    }
+                }
             }
             labels[i * classes + images.labels()[image]] = 1f;
         }
         return new DataSet(
-                Nd4j.create(features, new long[] {size, images.channels(), images.height(), images.width()},
-                        DataType.FLOAT),
+                Nd4j.create(features, new long[] {size, channels, height, width}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {size, classes}, DataType.FLOAT));
     }
 }

@@ -83,11 +83,20 @@ final class JobRun implements TrainingObserver {
     @Override
     public void epochFinished(EpochReport report) {
         flush();
+        Evaluation validation = report.validation();
+        Evaluation test = report.test();
         lifecycle.epochFinished(jobId, new JobMetricsRepository.EpochMetric(report.epoch(), report.trainLoss(),
-                report.testLoss(), report.testAccuracy(), report.seconds()));
-        metrics.epochFinished(jobId, report.epoch(), report.testAccuracy());
-        log("epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f, %.1f s, %.0f images/s", report.epoch(),
-                report.trainLoss(), report.testLoss(), report.testAccuracy(), report.seconds(), imagesPerSecond);
+                validation == null ? null : validation.loss(), validation == null ? null : validation.accuracy(),
+                test == null ? null : test.loss(), test == null ? null : test.accuracy(), report.seconds()));
+        metrics.epochFinished(jobId, report.epoch(), validation == null ? Double.NaN : validation.accuracy(),
+                test == null ? Double.NaN : test.accuracy());
+        log("epoch %d: train loss %.4f%s%s, %.1f s, %.0f images/s", report.epoch(), report.trainLoss(),
+                describe("validation", validation), describe("test", test), report.seconds(), imagesPerSecond);
+    }
+
+    private static String describe(String split, Evaluation result) {
+        return result == null ? "" : String.format(Locale.ROOT, ", %s loss %.4f, %s accuracy %.4f", split,
+                result.loss(), split, result.accuracy());
     }
 
     /** Appends a line to the job's log file; a log that cannot be written must not stop training. */

@@ -184,8 +184,8 @@ public class TrainingExecutor implements SmartLifecycle {
 
     private TrainingRequest request(Job job) {
         JobSpec spec = job.spec();
-        return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.epochs(),
-                spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(), dataDirectory.model(job.id()));
+        return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.augment(),
+                spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(), dataDirectory.model(job.id()));
     }
 
     private void sleepQuietly() {

@@ -1,5 +1,7 @@
 package dev.trainyard.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.sql.Types;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,8 +28,13 @@ public class JobMetricsRepository {
     public record StepMetric(long step, int epoch, double loss, double learningRate) {
     }
 
-    /** One finished epoch's result; {@code epoch} is 1-based. */
-    public record EpochMetric(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds) {
+    /**
+     * One finished epoch's result; {@code epoch} is 1-based. Validation and test results are absent when the job
+     * has no validation split or no test set.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EpochMetric(int epoch, double trainLoss, Double validationLoss, Double validationAccuracy,
+                              Double testLoss, Double testAccuracy, double seconds) {
     }
 
     public void insertSteps(UUID jobId, List<StepMetric> steps) {
@@ -37,13 +44,16 @@ public class JobMetricsRepository {
     }
 
     public void insertEpoch(UUID jobId, EpochMetric epoch) {
-        jdbc.sql("insert into job_epochs (job_id, epoch, train_loss, test_loss, test_accuracy, seconds) "
-                        + "values (:job, :epoch, :trainLoss, :testLoss, :testAccuracy, :seconds)")
+        jdbc.sql("insert into job_epochs (job_id, epoch, train_loss, validation_loss, validation_accuracy, test_loss, "
+                        + "test_accuracy, seconds) values (:job, :epoch, :trainLoss, :validationLoss, "
+                        + ":validationAccuracy, :testLoss, :testAccuracy, :seconds)")
                 .param("job", jobId.toString())
                 .param("epoch", epoch.epoch())
                 .param("trainLoss", epoch.trainLoss())
-                .param("testLoss", epoch.testLoss())
-                .param("testAccuracy", epoch.testAccuracy())
+                .param("validationLoss", epoch.validationLoss(), Types.DOUBLE)
+                .param("validationAccuracy", epoch.validationAccuracy(), Types.DOUBLE)
+                .param("testLoss", epoch.testLoss(), Types.DOUBLE)
+                .param("testAccuracy", epoch.testAccuracy(), Types.DOUBLE)
                 .param("seconds", epoch.seconds())
                 .update();
     }
@@ -56,11 +66,12 @@ public class JobMetricsRepository {
     }
 
     public List<EpochMetric> findEpochs(UUID jobId) {
-        return jdbc.sql("select epoch, train_loss, test_loss, test_accuracy, seconds from job_epochs "
-                        + "where job_id = :job order by epoch")
+        return jdbc.sql("select epoch, train_loss, validation_loss, validation_accuracy, test_loss, test_accuracy, "
+                        + "seconds from job_epochs where job_id = :job order by epoch")
                 .param("job", jobId.toString())
-                .query((rs, row) -> new EpochMetric(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                        rs.getDouble(5)))
+                .query((rs, row) -> new EpochMetric(rs.getInt(1), rs.getDouble(2), rs.getObject(3, Double.class),
+                        rs.getObject(4, Double.class), rs.getObject(5, Double.class), rs.getObject(6, Double.class),
+                        rs.getDouble(7)))
                 .list();
     }
 }

@@ -41,6 +41,9 @@ public class JobService {
     public Job submit(Caller caller, JobSpec submitted) {
         Violations violations = new Violations();
         submitted.validate(violations);
+        if (submitted.dataset() != null) {
+            datasets.checkFolders(submitted.dataset(), "dataset", violations);
+        }
         violations.throwIfAny();
         JobSpec spec = submitted.withDefaults(() -> seeds.nextLong() & Long.MAX_VALUE);
         requireWarmupFits(spec);

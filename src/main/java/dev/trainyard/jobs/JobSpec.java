@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.system.Violations;
@@ -15,6 +16,7 @@ import java.util.function.LongSupplier;
  *
  * @param name      a label, up to 100 characters (default: model and dataset)
  * @param model     {@code seednet} (default) or {@code lenet5}
+ * @param augment   normalisation, random crops and flips (default: all on, crop 4)
  * @param epochs    1..1000 (default 10)
  * @param batchSize 1..4096 (default 64); steps per epoch are ceil(training images / batchSize)
  * @param seed      seeds weight initialisation and shuffling (default: drawn at submission and shown)
@@ -26,6 +28,7 @@ public record JobSpec(
         @Schema(maxLength = 100) String name,
         @Schema(allowableValues = {"seednet", "lenet5"}, defaultValue = "seednet") String model,
         DatasetSpec dataset,
+        AugmentSpec augment,
         @Schema(minimum = "1", maximum = "1000", defaultValue = "10") Integer epochs,
         @Schema(minimum = "1", maximum = "4096", defaultValue = "64") Integer batchSize,
         OptimizerSpec optimizer,
@@ -38,11 +41,12 @@ public record JobSpec(
 
     public JobSpec withDefaults(LongSupplier seeds) {
         String effectiveModel = model == null ? ModelArchitecture.SEEDNET.id() : model;
-        DatasetSpec effectiveDataset = (dataset == null ? new DatasetSpec(null, null, null) : dataset).withDefaults();
+        DatasetSpec effectiveDataset = (dataset == null ? new DatasetSpec(null, null, null, null, null, null) : dataset).withDefaults();
         return new JobSpec(
                 name == null ? effectiveModel + " on " + effectiveDataset.name() : name,
                 effectiveModel,
                 effectiveDataset,
+                (augment == null ? new AugmentSpec(null, null, null) : augment).withDefaults(),
                 epochs == null ? DEFAULT_EPOCHS : epochs,
                 batchSize == null ? DEFAULT_BATCH_SIZE : batchSize,
                 (optimizer == null ? new OptimizerSpec(null, null, null, null) : optimizer).withDefaults(),
@@ -59,6 +63,9 @@ public record JobSpec(
         violations.requireOneOf("model", model, ModelArchitecture.ids());
         if (dataset != null) {
             dataset.validate("dataset", violations);
+        }
+        if (augment != null) {
+            augment.validate("augment", violations);
         }
         violations.requireRange("epochs", epochs, 1, 1000);
         violations.requireRange("batchSize", batchSize, 1, 4096);

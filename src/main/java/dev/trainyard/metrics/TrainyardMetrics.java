@@ -70,10 +70,12 @@ public class TrainyardMetrics {
         }
     }
 
-    public void epochFinished(UUID jobId, int epoch, double testAccuracy) {
+    /** @param validationAccuracy NaN without a validation split; {@code testAccuracy} NaN without a test set */
+    public void epochFinished(UUID jobId, int epoch, double validationAccuracy, double testAccuracy) {
         RunningJob job = running.get(jobId);
         if (job != null) {
             job.epoch = epoch;
+            job.validationAccuracy = validationAccuracy;
             job.testAccuracy = testAccuracy;
         }
     }
@@ -92,6 +94,7 @@ public class TrainyardMetrics {
         private volatile double learningRate = Double.NaN;
         private volatile double imagesPerSecond;
         private volatile double epoch;
+        private volatile double validationAccuracy = Double.NaN;
         private volatile double testAccuracy = Double.NaN;
         private final List<Meter> meters;
 
@@ -107,7 +110,9 @@ public class TrainyardMetrics {
                     Gauge.builder("trainyard.training.images.per.second", this, job -> job.imagesPerSecond)
                             .tags(tags).description("Training throughput").register(registry),
                     Gauge.builder("trainyard.training.test.accuracy", this, job -> job.testAccuracy).tags(tags)
-                            .description("Test accuracy after the latest epoch").register(registry));
+                            .description("Test accuracy after the latest epoch").register(registry),
+                    Gauge.builder("trainyard.training.validation.accuracy", this, job -> job.validationAccuracy)
+                            .tags(tags).description("Validation accuracy after the latest epoch").register(registry));
         }
     }
 }

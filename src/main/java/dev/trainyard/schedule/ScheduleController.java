@@ -46,7 +46,7 @@ class ScheduleController {
         violations.throwIfAny();
         int stepsPerEpoch = request.stepsPerEpoch() != null ? request.stepsPerEpoch()
                 : Minibatches.stepsPerEpoch(datasets.trainSize(
-                        (request.dataset() == null ? new DatasetSpec(null, null, null) : request.dataset())
+                        (request.dataset() == null ? new DatasetSpec(null, null, null, null, null, null) : request.dataset())
                                 .withDefaults()), request.batchSize());
         ScheduleSpec schedule = request.schedule() == null
                 ? new ScheduleSpec(null, null, null, null, null, null) : request.schedule();

@@ -1,8 +1,10 @@
 package dev.trainyard.training;
 
+import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
+import dev.trainyard.data.Normalization;
 import dev.trainyard.data.PrefetchingIterator;
 import dev.trainyard.data.TrainTestSplit;
 import dev.trainyard.schedule.LearningRateSchedule;
@@ -32,6 +34,9 @@ import org.springframework.stereotype.Service;
 @DependsOn("dl4jRuntime")
 public class Trainer {
 
+    /** Written beside the model: the per-channel mean and standard deviation the model expects. */
+    public static final String NORMALIZATION_FILE = "normalization.json";
+
     private final DatasetCatalog datasets;
     private final TrainingProperties properties;
 
@@ -49,7 +54,9 @@ public class Trainer {
     public TrainingOutcome train(TrainingRequest request, TrainingObserver observer)
             throws InterruptedException, IOException {
         TrainTestSplit data = datasets.load(request.dataset());
-        Minibatches train = new Minibatches(data.train(), request.batchSize());
+        Normalization normalization = request.augment().normalize() ? Normalization.of(data.train())
+                : Normalization.IDENTITY;
+        Minibatches train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
         LearningRateSchedule schedule = schedule(request, data.train().count());
         MultiLayerNetwork network = new MultiLayerNetwork(request.model().configuration(request.seed(),
                 updater(request.optimizer(), schedule), request.optimizer().weightDecay(),
@@ -84,11 +91,13 @@ public class Trainer {
                     step++;
                 }
             }
-            Evaluation test = evaluate(network, data.test(), request.batchSize());
             observer.epochFinished(new TrainingObserver.EpochReport(epoch + 1, lossSum / train.imageCount(),
-                    test.loss(), test.accuracy(), (System.nanoTime() - epochStart) / 1e9));
+                    evaluate(network, data.validation(), request.batchSize(), normalization),
+                    evaluate(network, data.test(), request.batchSize(), normalization),
+                    (System.nanoTime() - epochStart) / 1e9));
         }
         save(network, request.modelFile());
+        Files.writeString(request.modelFile().resolveSibling(NORMALIZATION_FILE), normalization.toJson());
         return TrainingOutcome.COMPLETED;
     }
 
@@ -96,11 +105,15 @@ public class Trainer {
         return optimizer.momentum() > 0 ? new Nesterovs(schedule, optimizer.momentum()) : new Sgd(schedule);
     }
 
-    /** Mean cross-entropy and accuracy of the network on a split. */
-    static Evaluation evaluate(MultiLayerNetwork network, LabeledImages images, int batchSize) {
+    /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
+    static TrainingObserver.Evaluation evaluate(MultiLayerNetwork network, LabeledImages images, int batchSize,
+                                                Normalization normalization) {
+        if (images == null || images.count() == 0) {
+            return null;
+        }
         double lossSum = 0;
         long correct = 0;
-        Iterator<DataSet> batches = new Minibatches(images, batchSize).inOrder();
+        Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, AugmentSpec.NONE).inOrder();
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             INDArray probabilities = network.output(batch.getFeatures(), false);
@@ -122,7 +135,7 @@ public class Trainer {
                 lossSum -= Math.log(Math.max(p[i * classes + actual], 1e-12));
             }
         }
-        return new Evaluation(lossSum / images.count(), (double) correct / images.count());
+        return new TrainingObserver.Evaluation(lossSum / images.count(), (double) correct / images.count());
     }
 
     private static void save(MultiLayerNetwork network, Path modelFile) throws IOException {
@@ -134,9 +147,6 @@ public class Trainer {
         } finally {
             Files.deleteIfExists(partial);
         }
-    }
-
-    record Evaluation(double loss, double accuracy) {
     }
 
     /**

@@ -31,12 +31,21 @@ public interface TrainingObserver {
     /**
      * One finished epoch.
      *
-     * @param epoch        1-based number of the finished epoch
-     * @param trainLoss    mean minibatch loss over the epoch, weighted by batch size
-     * @param testLoss     mean cross-entropy on the test split
-     * @param testAccuracy share of test images classified correctly
-     * @param seconds      wall time of the epoch, evaluation included
+     * @param epoch              1-based number of the finished epoch
+     * @param trainLoss          mean minibatch loss over the epoch, weighted by batch size
+     * @param validation         loss and accuracy on the held-out validation images, or null without a split
+     * @param test               loss and accuracy on the test images, or null without a test set
+     * @param seconds            wall time of the epoch, evaluation included
      */
-    record EpochReport(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds) {
+    record EpochReport(int epoch, double trainLoss, Evaluation validation, Evaluation test, double seconds) {
+    }
+
+    /**
+     * A network's result on one split.
+     *
+     * @param loss     mean cross-entropy
+     * @param accuracy share of images classified correctly
+     */
+    record Evaluation(double loss, double accuracy) {
     }
 }

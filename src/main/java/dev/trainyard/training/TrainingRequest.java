@@ -1,5 +1,6 @@
 package dev.trainyard.training;
 
+import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
  *
  * @param modelFile where the trained model is written (a DL4J ModelSerializer zip)
  */
-public record TrainingRequest(ModelArchitecture model, DatasetSpec dataset, int epochs, int batchSize,
+public record TrainingRequest(ModelArchitecture model, DatasetSpec dataset, AugmentSpec augment, int epochs,
+                              int batchSize,
                               OptimizerSpec optimizer, ScheduleSpec schedule, long seed, Path modelFile) {
 }

@@ -63,8 +63,8 @@ class Cifar10DownloadTest {
     void missingDatasetIsDownloadedCheckedAndUnpackedOnce() throws Exception {
         DatasetCatalog catalog = catalog(url(), sha256(archive));
 
-        TrainTestSplit split = catalog.load(new DatasetSpec("cifar10", null, null));
-        catalog.load(new DatasetSpec("cifar10", 30, 5));
+        TrainTestSplit split = catalog.load(DatasetSpec.cifar10(null, null));
+        catalog.load(DatasetSpec.cifar10(30, 5));
 
         assertThat(split.train().count()).isEqualTo(100);
         assertThat(split.test().count()).isEqualTo(10);
@@ -80,7 +80,7 @@ class Cifar10DownloadTest {
     void archiveWithTheWrongChecksumIsDiscarded() {
         DatasetCatalog catalog = catalog(url(), "0".repeat(64));
 
-        assertThatThrownBy(() -> catalog.load(new DatasetSpec("cifar10", null, null)))
+        assertThatThrownBy(() -> catalog.load(DatasetSpec.cifar10(null, null)))
                 .isInstanceOf(DatasetUnavailableException.class)
                 .hasMessageContaining("SHA-256");
         assertThat(dataDir.resolve("datasets/cifar-10-batches-bin")).doesNotExist();
@@ -90,7 +90,7 @@ class Cifar10DownloadTest {
     void unreachableSourceSaysWhereToPutTheFiles() {
         DatasetCatalog catalog = catalog(URI.create("http://127.0.0.1:9/cifar-10-binary.tar.gz"), sha256(archive));
 
-        assertThatThrownBy(() -> catalog.load(new DatasetSpec("cifar10", null, null)))
+        assertThatThrownBy(() -> catalog.load(DatasetSpec.cifar10(null, null)))
                 .isInstanceOf(DatasetUnavailableException.class)
                 .hasMessageContaining(dataDir.resolve("datasets/cifar-10-batches-bin").toString())
                 .hasMessageContaining("data_batch_1.bin");
@@ -101,7 +101,7 @@ class Cifar10DownloadTest {
         Path folder = Cifar10Fixture.write(dataDir.resolve("datasets"), 4, 3, 9);
         byte[] first = Files.readAllBytes(folder.resolve("data_batch_1.bin"));
 
-        TrainTestSplit split = catalog(url(), sha256(archive)).load(new DatasetSpec("cifar10", 6, 2));
+        TrainTestSplit split = catalog(url(), sha256(archive)).load(DatasetSpec.cifar10(6, 2));
 
         assertThat(split.train().count()).isEqualTo(6);
         assertThat(split.test().count()).isEqualTo(2);

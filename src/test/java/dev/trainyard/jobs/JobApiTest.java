@@ -149,6 +149,12 @@ class JobApiTest {
             negative weight decay            | {"optimizer": {"weightDecay": -0.1}}                              | optimizer.weightDecay
             classical momentum               | {"optimizer": {"momentum": 0.9, "nesterov": false}}               | optimizer.nesterov
             one epoch with default warmup    | {"epochs": 1}                                                     | schedule.warmupEpochs
+            image folder outside datasets    | {"dataset": {"name": "imagefolder", "path": "../.."}}             | dataset.path
+            image folder that is absolute    | {"dataset": {"name": "imagefolder", "path": "/etc"}}              | dataset.path
+            image folder without a path      | {"dataset": {"name": "imagefolder"}}                              | dataset.path
+            path on cifar10                  | {"dataset": {"name": "cifar10", "path": "x"}}                     | dataset.path
+            validation fraction above 0.5    | {"dataset": {"validationFraction": 0.9}}                          | dataset.validationFraction
+            crop too large                   | {"augment": {"randomCrop": 17}}                                   | augment.randomCrop
             """)
     void invalidValuesAreRejectedWithTheFieldAndNothingIsStored(String what, String body, String field)
             throws Exception {

@@ -2,6 +2,7 @@ package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.training.OptimizerSpec;
@@ -54,7 +55,7 @@ abstract class JobRepositoryContract {
     }
 
     static JobSpec aSpec(String name, int priority) {
-        return new JobSpec(name, "seednet", new DatasetSpec("cifar10", 100, null), 2, 32,
+        return new JobSpec(name, "seednet", DatasetSpec.cifar10(100, null), new AugmentSpec(4, true, true), 2, 32,
                 new OptimizerSpec("sgd", 0.9, true, 5e-4), new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
                 7L, priority);
     }
@@ -211,13 +212,13 @@ abstract class JobRepositoryContract {
         results.insertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
                 new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
         jobs.updateProgress(id, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0), now);
-        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, 2.1, 0.31, 1.5));
+        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
 
         Job job = jobs.findById(id).orElseThrow();
         assertThat(job.progress()).isEqualTo(new Job.Progress(1, 2L, 4, 8L, 2.2, 0.025, 512.0));
         assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::learningRate)
                 .containsExactly(0.0, 0.025);
-        assertThat(results.findEpochs(id)).containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, 2.1, 0.31,
-                1.5));
+        assertThat(results.findEpochs(id)).containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, null, null,
+                2.1, 0.31, 1.5));
     }
 }

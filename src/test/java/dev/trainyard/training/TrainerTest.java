@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainyard.TestServer;
+import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.Cifar10Fixture;
 import dev.trainyard.data.Cifar10Properties;
 import dev.trainyard.data.DatasetCatalog;
@@ -35,7 +36,8 @@ class TrainerTest {
     }
 
     private TrainingRequest request(ScheduleSpec schedule, int epochs) {
-        return new TrainingRequest(ModelArchitecture.SEEDNET, new DatasetSpec("cifar10", 50, 10), epochs, 10,
+        return new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
+                new AugmentSpec(4, true, true), epochs, 10,
                 new OptimizerSpec("sgd", 0.0, true, 0.0), schedule, 3, DATA_DIR.resolve("jobs/x/model.zip"));
     }
 
@@ -77,6 +79,9 @@ class TrainerTest {
                         .toList());
         assertThat(recorder.epochs).extracting(TrainingObserver.EpochReport::epoch).containsExactly(1, 2);
         assertThat(DATA_DIR.resolve("jobs/x/model.zip")).isRegularFile();
+        assertThat(DATA_DIR.resolve("jobs/x/normalization.json")).content().startsWith("{\"mean\": [");
+        assertThat(recorder.epochs.get(1).test().accuracy()).isBetween(0.0, 1.0);
+        assertThat(recorder.epochs.get(1).validation()).isNull();
     }
 
     /** Records what the trainer reports and asks it to stop after {@code stopAfter} steps. */
