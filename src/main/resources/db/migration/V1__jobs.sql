@@ -23,7 +23,8 @@ create table jobs (
     last_lr            double precision,
     images_per_second  double precision,
     error_code         varchar(64),
-    error_message      varchar(4000)
+    error_message      varchar(4000),
+    run_record         varchar(4000)
 );
 
 -- the executor's claim query: next queued job by priority, then submission order

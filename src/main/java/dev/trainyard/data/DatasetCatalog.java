@@ -3,6 +3,13 @@ package dev.trainyard.data;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.Violations;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.stream.Stream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +79,37 @@ public class DatasetCatalog {
         int used = spec.trainLimit() == null ? available : Math.min(spec.trainLimit(), available);
         double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
         return used - LabeledImages.validationCount(used, fraction);
+    }
+
+    /**
+     * SHA-256 over the dataset's files (relative path and size, in name order): changes when a file is added,
+     * removed, renamed or resized. Call after {@link #load}, when the files are present.
+     */
+    public String fingerprint(DatasetSpec spec) throws IOException {
+        List<Path> roots = new ArrayList<>();
+        if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
+            roots.add(folder(spec.path()));
+            if (spec.testPath() != null) {
+                roots.add(folder(spec.testPath()));
+            }
+        } else {
+            roots.add(cifar10().folder());
+        }
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        for (Path root : roots) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    digest.update((root.relativize(file) + ":" + Files.size(file) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Reads the training, validation and test images, downloading CIFAR-10 first if needed. */

@@ -41,8 +41,12 @@ public final class Minibatches {
         return images.count();
     }
 
-    /** The batches of one training epoch: order and augmentation fixed by {@code seed} and {@code epoch}. */
-    public Iterator<DataSet> shuffled(long seed, int epoch) {
+    /**
+     * The batches of one training epoch from batch {@code fromBatch} on. The order is fixed by {@code seed} and
+     * {@code epoch}, and each batch's crops and flips by its index too, so a run resumed mid-epoch sees exactly the
+     * batches an uninterrupted run would have.
+     */
+    public Iterator<DataSet> shuffled(long seed, int epoch, int fromBatch) {
         int[] order = identity(images.count());
         Random random = new Random(seed * 1_000_003L + epoch);
         for (int i = order.length - 1; i > 0; i--) {
@@ -51,12 +55,13 @@ public final class Minibatches {
             order[i] = order[j];
             order[j] = swap;
         }
-        return batches(order, augment, random);
+        long epochSeed = random.nextLong();
+        return batches(order, fromBatch, augment, batch -> new Random(epochSeed + batch * 0x9E3779B97F4A7C15L));
     }
 
     /** The batches in stored order, without augmentation, for evaluation. */
     public Iterator<DataSet> inOrder() {
-        return batches(identity(images.count()), AugmentSpec.NONE, null);
+        return batches(identity(images.count()), 0, AugmentSpec.NONE, batch -> null);
     }
 
     private static int[] identity(int count) {
@@ -67,9 +72,10 @@ public final class Minibatches {
         return order;
     }
 
-    private Iterator<DataSet> batches(int[] order, AugmentSpec augmentation, Random random) {
+    private Iterator<DataSet> batches(int[] order, int fromBatch, AugmentSpec augmentation,
+                                      java.util.function.IntFunction<Random> randomOfBatch) {
         return new Iterator<>() {
-            private int next;
+            private int next = Math.min(order.length, fromBatch * batchSize);
 
             @Override
             public boolean hasNext() {
@@ -82,7 +88,7 @@ public final class Minibatches {
                     throw new NoSuchElementException();
                 }
                 int size = Math.min(batchSize, order.length - next);
-                DataSet batch = assemble(order, next, size, augmentation, random);
+                DataSet batch = assemble(order, next, size, augmentation, randomOfBatch.apply(next / batchSize));
                 next += size;
                 return batch;
             }

@@ -1,5 +1,7 @@
 package dev.trainyard.executor;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  *                       0 accepts jobs without running any (an API-only server)
  * @param pollInterval   how often an idle slot checks the queue; new jobs on this server wake it at once
  * @param progressInterval how often a running job's progress and steps are written to the database
+ * @param maxAttempts    how many times a job may start; a job that was running when the server died for the
+ *                       last allowed time fails with {@code max_attempts_exceeded}
  */
 @Validated
 @ConfigurationProperties("trainyard.executor")
@@ -21,7 +25,8 @@ public record ExecutorProperties(
         @NotNull @Pattern(regexp = "auto|\\d{1,3}", message = "must be 'auto' or a number of slots")
         @DefaultValue("auto") String slots,
         @NotNull @DefaultValue("5s") Duration pollInterval,
-        @NotNull @DefaultValue("1s") Duration progressInterval) {
+        @NotNull @DefaultValue("1s") Duration progressInterval,
+        @Min(1) @Max(100) @DefaultValue("3") int maxAttempts) {
 
     /** The slot count, with {@code auto} resolved to {@code devices}. */
     int slotCount(int devices) {

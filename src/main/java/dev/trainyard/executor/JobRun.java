@@ -4,6 +4,7 @@ import dev.trainyard.jobs.Job;
 import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.JobMetricsRepository;
 import dev.trainyard.metrics.TrainyardMetrics;
+import dev.trainyard.training.RunRecord;
 import dev.trainyard.training.TrainingObserver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,10 +60,14 @@ final class JobRun implements TrainingObserver {
     }
 
     @Override
-    public void started(int stepsPerEpoch, long totalSteps) {
-        lifecycle.planned(jobId, stepsPerEpoch, totalSteps);
-        log("training: %d epochs of %d steps, %d steps in all", totalSteps / stepsPerEpoch, stepsPerEpoch,
-                totalSteps);
+    public void started(int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record) {
+        lifecycle.planned(jobId, stepsPerEpoch, totalSteps, firstStep, firstEpoch, record);
+        if (firstStep > 0) {
+            log("resuming at step %d (epoch %d) from a checkpoint", firstStep, firstEpoch + 1);
+        } else {
+            log("training: %d epochs of %d steps, %d steps in all", totalSteps / stepsPerEpoch, stepsPerEpoch,
+                    totalSteps);
+        }
     }
 
     @Override

@@ -31,15 +31,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs queued jobs, one per slot. A slot is a dedicated platform thread bound to one device; it claims the next job
- * from the job table, trains it and records the end state. On start, jobs left RUNNING by a dead process are failed
- * ({@code interrupted}) before any slot claims work.
+ * from the job table, trains it and records the end state. On start, jobs left RUNNING by a dead process are queued
+ * again to resume from their last checkpoint (or failed after {@code maxAttempts}) before any slot claims work; on
+ * shutdown, running jobs checkpoint and go back to the queue.
  */
 @Component
 public class TrainingExecutor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingExecutor.class);
-    private static final Job.JobError SHUT_DOWN = new Job.JobError("interrupted",
-            "the server shut down while this job was running; submit it again");
 
     private final JobLifecycle lifecycle;
     private final Trainer trainer;
@@ -64,10 +63,14 @@ public class TrainingExecutor implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        List<UUID> interrupted = lifecycle.failInterrupted();
-        if (!interrupted.isEmpty()) {
-            log.warn("Marked {} job(s) FAILED (interrupted): they were running when the server stopped: {}",
-                    interrupted.size(), interrupted);
+        JobLifecycle.Recovery recovery = lifecycle.recoverInterrupted(properties.maxAttempts());
+        if (!recovery.requeued().isEmpty()) {
+            log.warn("Re-queued {} job(s) that were running when the server stopped; they resume from their last "
+                    + "checkpoint: {}", recovery.requeued().size(), recovery.requeued());
+        }
+        if (!recovery.failed().isEmpty()) {
+            log.warn("Failed {} job(s) after {} attempts: {}", recovery.failed().size(), properties.maxAttempts(),
+                    recovery.failed());
         }
         running = true;
         int count = properties.slotCount(runtime.deviceCount());
@@ -156,7 +159,8 @@ public class TrainingExecutor implements SmartLifecycle {
             } else if (running) {
                 end(run, JobState.CANCELLED, null);
             } else {
-                end(run, JobState.FAILED, SHUT_DOWN);
+                lifecycle.release(id);
+                run.log("released on shutdown; it resumes from its checkpoint on the next start");
             }
         } catch (DatasetUnavailableException e) {
             end(run, JobState.FAILED, new Job.JobError("dataset_unavailable", e.getMessage()));
@@ -164,7 +168,7 @@ public class TrainingExecutor implements SmartLifecycle {
             run.flush();
             end(run, JobState.FAILED, new Job.JobError("diverged", e.getMessage()));
         } catch (InterruptedException e) {
-            end(run, JobState.FAILED, SHUT_DOWN);
+            lifecycle.release(id);
             throw e;
         } catch (Exception e) {
             log.error("Job {} failed", id, e);
@@ -185,7 +189,8 @@ public class TrainingExecutor implements SmartLifecycle {
     private TrainingRequest request(Job job) {
         JobSpec spec = job.spec();
         return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.augment(),
-                spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(), dataDirectory.model(job.id()));
+                spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(),
+                dataDirectory.model(job.id()), dataDirectory.checkpoints(job.id()));
     }
 
     private void sleepQuietly() {

@@ -1,15 +1,17 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.training.RunRecord;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * A job as stored: its effective spec, lifecycle state and the latest progress the trainer wrote.
  * State changes go through {@link #requireMove}, which refuses any change {@link JobState} does not allow.
+ * {@code run} records what the latest start ran on (versions, device, dataset fingerprint).
  */
 public record Job(UUID id, long seq, String owner, JobSpec spec, JobState state, long version, int attempt,
                   Instant submittedAt, Instant startedAt, Instant finishedAt, boolean cancelRequested,
-                  Progress progress, JobError error) {
+                  Progress progress, JobError error, RunRecord run) {
 
     /**
      * How far training got.

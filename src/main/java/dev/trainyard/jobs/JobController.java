@@ -2,6 +2,13 @@ package dev.trainyard.jobs;
 
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.InvalidRequestException;
+import dev.trainyard.system.PayloadTooLargeException;
+import dev.trainyard.training.Checkpoint;
+import dev.trainyard.training.ConfusionMatrix;
+import dev.trainyard.training.Trainer;
+import dev.trainyard.training.CheckpointStore;
+import java.io.IOException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -25,6 +32,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The jobs API. Callers see their own jobs; an admin token sees every job. */
 @RestController
@@ -32,12 +40,18 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "jobs")
 class JobController {
 
-    private final JobService jobs;
-    private final DataDirectory dataDirectory;
+    static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
-    JobController(JobService jobs, DataDirectory dataDirectory) {
+    private final JobService jobs;
+    private final PredictionService predictions;
+    private final DataDirectory dataDirectory;
+    private final JsonMapper json;
+
+    JobController(JobService jobs, PredictionService predictions, DataDirectory dataDirectory, JsonMapper json) {
         this.jobs = jobs;
+        this.predictions = predictions;
         this.dataDirectory = dataDirectory;
+        this.json = json;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -56,7 +70,7 @@ class JobController {
                  @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
                  String cursor) {
         if (limit < 1 || limit > JobService.MAX_PAGE) {
-            throw dev.trainyard.system.InvalidRequestException.of("limit",
+            throw InvalidRequestException.of("limit",
                     "must be between 1 and " + JobService.MAX_PAGE + " (was " + limit + ")");
         }
         List<Job> page = jobs.list(caller, state, PageCursor.decode(cursor), limit);
@@ -81,26 +95,122 @@ class JobController {
     }
 
     @GetMapping("/{id}/metrics")
-    @Operation(summary = "Per-step loss and learning rate, and per-epoch results")
+    @Operation(summary = "Per-step loss and learning rate, and per-epoch results", description = "Accept: "
+            + "image/svg+xml gives loss and accuracy curves by epoch.")
     JobMetricsView metrics(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         Job job = jobs.get(caller, id);
         return new JobMetricsView(job.id(), jobs.steps(job), jobs.epochs(job));
     }
 
+    @GetMapping(path = "/{id}/metrics", produces = "image/svg+xml")
+    ResponseEntity<String> metricsChart(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        Job job = jobs.get(caller, id);
+        return svg(JobCharts.curves(job.spec().name(), jobs.epochs(job)));
+    }
+
+    @GetMapping("/{id}/evaluation")
+    @Operation(summary = "Per-class accuracy and the confusion matrix of the final model", description = "On the "
+            + "test images, else the validation images. Accept: image/svg+xml renders the matrix. 409 until the job "
+            + "has SUCCEEDED.")
+    ConfusionMatrix evaluation(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) throws IOException {
+        return confusionMatrix(jobs.get(caller, id));
+    }
+
+    @GetMapping(path = "/{id}/evaluation", produces = "image/svg+xml")
+    ResponseEntity<String> evaluationChart(@AuthenticationPrincipal Caller caller, @PathVariable UUID id)
+            throws IOException {
+        Job job = jobs.get(caller, id);
+        return svg(JobCharts.confusion(job.spec().name(), confusionMatrix(job)));
+    }
+
+    private ConfusionMatrix confusionMatrix(Job job) throws IOException {
+        Path file = dataDirectory.job(job.id()).resolve(Trainer.EVALUATION_FILE);
+        if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
+            throw new ModelNotReadyException(job.id(), job.state());
+        }
+        return json.readValue(Files.readString(file), ConfusionMatrix.class);
+    }
+
+    private static ResponseEntity<String> svg(String chart) {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("image/svg+xml")).body(chart);
+    }
+
     @GetMapping(path = "/{id}/model", produces = "application/zip")
     @Operation(summary = "Download the trained model", description = "A DL4J ModelSerializer zip with the updater "
-            + "state; load it with ModelSerializer.restoreMultiLayerNetwork. 409 until the job has SUCCEEDED.")
-    ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+            + "state; load it with ModelSerializer.restoreMultiLayerNetwork. which=last (default): the final model, "
+            + "409 until the job has SUCCEEDED; which=best: the checkpoint with the best validation accuracy.")
+    ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
+                                   @Parameter(description = "last or best") @RequestParam(defaultValue = "last")
+                                   String which) throws IOException {
         Job job = jobs.get(caller, id);
-        Path file = dataDirectory.model(id);
-        if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
-            throw new ModelNotReadyException(id, job.state());
+        Path file;
+        if ("best".equals(which)) {
+            CheckpointStore store = checkpoints(id);
+            file = store.best().map(store::file).orElseThrow(() -> new ModelNotReadyException(id, job.state()));
+        } else if ("last".equals(which)) {
+            file = dataDirectory.model(id);
+            if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
+                throw new ModelNotReadyException(id, job.state());
+            }
+        } else {
+            throw InvalidRequestException.of("which", "must be 'last' or 'best' (was '" + which + "')");
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(job.spec().model() + "-" + id + ".zip").build().toString())
+                        .filename(job.spec().model() + "-" + id + "-" + which + ".zip").build().toString())
                 .body(new FileSystemResource(file));
+    }
+
+    @GetMapping("/{id}/checkpoints")
+    @Operation(summary = "A job's checkpoints", description = "Written after every epoch and when the job stops; "
+            + "an interrupted job resumes from the newest.")
+    List<CheckpointView> checkpoints(@AuthenticationPrincipal Caller caller, @PathVariable UUID id)
+            throws IOException {
+        jobs.get(caller, id);
+        CheckpointStore store = checkpoints(id);
+        Long best = store.best().map(Checkpoint::step).orElse(null);
+        return store.list().stream().map(checkpoint -> CheckpointView.of(checkpoint,
+                best != null && best == checkpoint.step())).toList();
+    }
+
+    @PostMapping(path = "/{id}/predictions", consumes = {"image/png", "image/jpeg",
+            MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    @Operation(summary = "Classify an image with the job's model", description = "The body is one PNG or JPEG image "
+            + "(up to 10 MB), or use multipart with a part named 'image'. 409 until the job has SUCCEEDED; 400 for a "
+            + "body that is not an image.")
+    PredictionView predict(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
+                           @Parameter(description = "how many classes, 1..100") @RequestParam(defaultValue = "5") int top,
+                           jakarta.servlet.http.HttpServletRequest request) throws IOException {
+        return prediction(caller, id, top, readLimited(request.getInputStream()));
+    }
+
+    @PostMapping(path = "/{id}/predictions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    PredictionView predictMultipart(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
+                                    @RequestParam(defaultValue = "5") int top,
+                                    @RequestParam("image") org.springframework.web.multipart.MultipartFile image)
+            throws IOException {
+        return prediction(caller, id, top, image.getBytes());
+    }
+
+    private PredictionView prediction(Caller caller, UUID id, int top, byte[] image) {
+        if (top < 1 || top > 100) {
+            throw InvalidRequestException.of("top", "must be between 1 and 100 (was " + top + ")");
+        }
+        Job job = jobs.get(caller, id);
+        return new PredictionView(id, predictions.predict(job, image, top));
+    }
+
+    private static byte[] readLimited(java.io.InputStream body) throws IOException {
+        byte[] content = body.readNBytes(MAX_IMAGE_BYTES + 1);
+        if (content.length > MAX_IMAGE_BYTES) {
+            throw new PayloadTooLargeException(MAX_IMAGE_BYTES);
+        }
+        return content;
+    }
+
+    private CheckpointStore checkpoints(UUID id) {
+        return new CheckpointStore(dataDirectory.checkpoints(id), Integer.MAX_VALUE);
     }
 
     private JobView view(Job job) {

@@ -1,6 +1,8 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.metrics.TrainyardMetrics;
+import dev.trainyard.training.RunRecord;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -30,20 +32,50 @@ public class JobLifecycle {
         return jobs.claimNext(claimant, clock.instant());
     }
 
-    /** After a restart: a job that was RUNNING when the process died cannot continue, so it fails. */
-    public List<UUID> failInterrupted() {
-        List<UUID> failed = jobs.failAllRunning(new Job.JobError("interrupted",
-                "the server stopped while this job was running; submit it again"), clock.instant());
-        failed.forEach(id -> metrics.jobCompleted(JobState.FAILED.name()));
-        return failed;
+    /** What a restart did with the jobs a dead process left RUNNING. */
+    public record Recovery(List<UUID> requeued, List<UUID> failed) {
+    }
+
+    /**
+     * After a restart: a job that was RUNNING when the process died goes back to the queue and resumes from its
+     * last checkpoint, unless it has already started {@code maxAttempts} times, in which case it fails.
+     */
+    public Recovery recoverInterrupted(int maxAttempts) {
+        List<UUID> requeued = new ArrayList<>();
+        List<UUID> failed = new ArrayList<>();
+        for (Job job : jobs.findByState(JobState.RUNNING)) {
+            if (job.attempt() >= maxAttempts) {
+                if (jobs.transition(job.id(), JobState.RUNNING, JobState.FAILED, new Job.JobError(
+                        "max_attempts_exceeded", "the job was interrupted on each of its " + job.attempt()
+                        + " attempts; see its training log"), clock.instant())) {
+                    metrics.jobCompleted(JobState.FAILED.name());
+                    failed.add(job.id());
+                }
+            } else if (jobs.transition(job.id(), JobState.RUNNING, JobState.QUEUED, null, clock.instant())) {
+                requeued.add(job.id());
+            }
+        }
+        return new Recovery(requeued, failed);
+    }
+
+    /** Puts a job this server stopped (on shutdown) back in the queue without counting the attempt. */
+    public void release(UUID id) {
+        jobs.release(id);
+        metrics.trainingEnded(id);
     }
 
     public boolean isCancelRequested(UUID id) {
         return jobs.findById(id).map(Job::cancelRequested).orElse(true);
     }
 
-    public void planned(UUID id, int stepsPerEpoch, long totalSteps) {
-        jobs.updatePlan(id, stepsPerEpoch, totalSteps);
+    /**
+     * The run's size is known. A resumed run trains again from {@code firstStep}, so results recorded after its
+     * checkpoint are removed: the per-step record stays one continuous schedule and each epoch appears once.
+     */
+    public void planned(UUID id, int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch,
+                        RunRecord record) {
+        results.truncate(id, firstStep, firstEpoch);
+        jobs.updatePlan(id, stepsPerEpoch, totalSteps, firstStep, firstEpoch + 1, record);
         metrics.trainingStarted(id);
     }
 

@@ -43,6 +43,14 @@ public class JobMetricsRepository {
                         step.learningRate()}).toList());
     }
 
+    /** Removes steps from {@code fromStep} on and epochs after {@code keptEpochs}. */
+    public void truncate(UUID jobId, long fromStep, int keptEpochs) {
+        jdbc.sql("delete from job_steps where job_id = :job and step >= :step")
+                .param("job", jobId.toString()).param("step", fromStep).update();
+        jdbc.sql("delete from job_epochs where job_id = :job and epoch > :epoch")
+                .param("job", jobId.toString()).param("epoch", keptEpochs).update();
+    }
+
     public void insertEpoch(UUID jobId, EpochMetric epoch) {
         jdbc.sql("insert into job_epochs (job_id, epoch, train_loss, validation_loss, validation_accuracy, test_loss, "
                         + "test_accuracy, seconds) values (:job, :epoch, :trainLoss, :validationLoss, "

@@ -1,5 +1,6 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.training.RunRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,7 +23,7 @@ public class JobRepository {
 
     private static final String COLUMNS = "id, seq, owner, spec, state, version, attempt, submitted_at, started_at, "
             + "finished_at, cancel_requested, epoch, step, steps_per_epoch, total_steps, last_loss, last_lr, "
-            + "images_per_second, error_code, error_message";
+            + "images_per_second, error_code, error_message, run_record";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -135,19 +136,30 @@ public class JobRepository {
                 .update() == 1;
     }
 
-    /** Fails every job that is RUNNING, for a restart after the process died mid-job. */
-    public List<UUID> failAllRunning(Job.JobError error, Instant now) {
-        List<UUID> running = jdbc.sql("select id from jobs where state = 'RUNNING'")
-                .query(String.class).list().stream().map(UUID::fromString).toList();
-        running.forEach(id -> transition(id, JobState.RUNNING, JobState.FAILED, error, now));
-        return running;
+    public List<Job> findByState(JobState state) {
+        return jdbc.sql("select " + COLUMNS + " from jobs where state = :state order by seq")
+                .param("state", state.name())
+                .query(this::map)
+                .list();
     }
 
-    public void updatePlan(UUID id, int stepsPerEpoch, long totalSteps) {
-        jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, epoch = 1, step = 0, "
+    /** RUNNING back to QUEUED without counting the attempt, for a job this server stopped on purpose. */
+    public boolean release(UUID id) {
+        return jdbc.sql("update jobs set state = 'QUEUED', attempt = attempt - 1, claimed_by = null, "
                         + "version = version + 1 where id = :id and state = 'RUNNING'")
+                .param("id", id.toString())
+                .update() == 1;
+    }
+
+    public void updatePlan(UUID id, int stepsPerEpoch, long totalSteps, long step, int epoch, RunRecord record) {
+        jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, epoch = :epoch, "
+                        + "step = :step, run_record = :record, version = version + 1 "
+                        + "where id = :id and state = 'RUNNING'")
+                .param("record", record == null ? null : json.writeValueAsString(record), java.sql.Types.VARCHAR)
                 .param("stepsPerEpoch", stepsPerEpoch)
                 .param("totalSteps", totalSteps)
+                .param("epoch", epoch)
+                .param("step", step)
                 .param("id", id.toString())
                 .update();
     }
@@ -184,7 +196,9 @@ public class JobRepository {
                         rs.getObject("steps_per_epoch", Integer.class), rs.getObject("total_steps", Long.class),
                         rs.getObject("last_loss", Double.class), rs.getObject("last_lr", Double.class),
                         rs.getObject("images_per_second", Double.class)),
-                errorCode == null ? null : new Job.JobError(errorCode, rs.getString("error_message")));
+                errorCode == null ? null : new Job.JobError(errorCode, rs.getString("error_message")),
+                rs.getString("run_record") == null ? null
+                        : json.readValue(rs.getString("run_record"), RunRecord.class));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

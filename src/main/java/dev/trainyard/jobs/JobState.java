@@ -11,7 +11,7 @@ public enum JobState {
     /** Every allowed state change, in one place. */
     static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(RUNNING, CANCELLED),
-            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED),
+            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
             SUCCEEDED, EnumSet.noneOf(JobState.class),
             FAILED, EnumSet.noneOf(JobState.class),
             CANCELLED, EnumSet.noneOf(JobState.class));

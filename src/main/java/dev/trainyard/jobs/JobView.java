@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.training.RunRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -8,15 +9,18 @@ import java.util.UUID;
 /**
  * A job as the API shows it.
  *
+ * @param attempt       how many times the job has started; a job resumed after a crash counts again
  * @param spec          the effective spec: what was sent plus every default
  * @param queuePosition 1 for the job that runs next; only while QUEUED
  * @param epochs        one entry per finished epoch (omitted in lists)
+ * @param run           what reproduces the run besides spec and seed: versions, device, dataset fingerprint
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobView(UUID id, String name, String owner, JobState state, JobSpec spec, Instant submittedAt,
+public record JobView(UUID id, String name, String owner, JobState state, Integer attempt, JobSpec spec,
+                      Instant submittedAt,
                       Instant startedAt, Instant finishedAt, Long queuePosition, Boolean cancelRequested,
                       ProgressView progress, LatestView latest, List<JobMetricsRepository.EpochMetric> epochs,
-                      Job.JobError error) {
+                      Job.JobError error, RunRecord run) {
 
     /**
      * Training progress.
@@ -49,8 +53,9 @@ public record JobView(UUID id, String name, String owner, JobState state, JobSpe
                     (double) step / p.totalSteps(), eta);
         }
         LatestView latest = p.loss() == null ? null : new LatestView(p.loss(), p.learningRate(), p.imagesPerSecond());
-        return new JobView(job.id(), job.spec().name(), job.owner(), job.state(), job.spec(), job.submittedAt(),
+        return new JobView(job.id(), job.spec().name(), job.owner(), job.state(),
+                job.attempt() == 0 ? null : job.attempt(), job.spec(), job.submittedAt(),
                 job.startedAt(), job.finishedAt(), queuePosition, job.cancelRequested() ? Boolean.TRUE : null,
-                progress, latest, epochs, job.error());
+                progress, latest, epochs, job.error(), job.run());
     }
 }

@@ -50,6 +50,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return respond(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, e.title(), e.getMessage(), request);
     }
 
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<Object> tooLarge(PayloadTooLargeException e, WebRequest request) {
+        return respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large", e.getMessage(),
+                request);
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e, WebRequest request) {
         String expected = e.getRequiredType() == null ? "another value" : describe(e.getRequiredType());

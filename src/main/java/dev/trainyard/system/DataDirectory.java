@@ -43,6 +43,11 @@ public class DataDirectory {
         return job(jobId).resolve("model.zip");
     }
 
+    /** A job's checkpoints, from which an interrupted run resumes. */
+    public Path checkpoints(UUID jobId) {
+        return job(jobId).resolve("checkpoints");
+    }
+
     /** A job's training log: one line per epoch and per state change, for reading with tail. */
     public Path log(UUID jobId) {
         return job(jobId).resolve("training.log");

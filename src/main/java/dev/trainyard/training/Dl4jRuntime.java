@@ -1,6 +1,14 @@
 package dev.trainyard.training;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -38,6 +46,28 @@ public class Dl4jRuntime {
     /** Devices ND4J can train on: GPUs on CUDA, 1 on the CPU backend. */
     public int deviceCount() {
         return "CUDA".equalsIgnoreCase(backend()) ? Math.max(1, Nd4j.getAffinityManager().getNumberOfDevices()) : 1;
+    }
+
+    /** The DL4J release on the class path. */
+    public String dl4jVersion() {
+        String version = MultiLayerNetwork.class.getPackage().getImplementationVersion();
+        return version != null ? version : "1.0.0-M2.1";
+    }
+
+    /** The device that trains: the GPU's name on CUDA, the processor's model on the CPU backend. */
+    public String deviceName() {
+        Object devices = Nd4j.getExecutioner().getEnvironmentInformation().get("cuda.devicesInformation");
+        if (devices instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> first) {
+            return String.valueOf(first.get("cuda.deviceName"));
+        }
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(line -> line.startsWith("model name")).findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip()
+                            + " (" + Runtime.getRuntime().availableProcessors() + " cores)")
+                    .orElse("CPU");
+        } catch (IOException | UncheckedIOException e) {
+            return "CPU (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        }
     }
 
     /** Whether conv layers will get oneDNN helpers: switched on here and present in the native library. */

@@ -88,20 +88,32 @@ public enum ModelArchitecture {
 
     abstract NeuralNetConfiguration.ListBuilder layers(NeuralNetConfiguration.ListBuilder list, int classes);
 
+    /** The network's configuration for an effective optimizer spec under {@code schedule}. */
+    MultiLayerConfiguration configuration(long seed, OptimizerSpec optimizer,
+                                          dev.trainyard.schedule.LearningRateSchedule schedule, int classes) {
+        return configuration(seed, optimizer.updater(schedule), optimizer.weightDecay(),
+                optimizer.decoupledWeightDecay(), classes);
+    }
+
     /**
      * The network's configuration with the given optimizer.
      *
-     * @param weightDecay L2 decay applied to weights (not biases), scaled by the learning rate
+     * @param weightDecay weight decay of weights (not biases)
+     * @param decoupled   apply it to the weights directly, scaled by the learning rate (AdamW), instead of adding it
+     *                    to the gradient as L2 (SGD, Adam)
      */
-    public MultiLayerConfiguration configuration(long seed, IUpdater updater, double weightDecay, int classes) {
+    public MultiLayerConfiguration configuration(long seed, IUpdater updater, double weightDecay, boolean decoupled,
+                                                 int classes) {
         NeuralNetConfiguration.Builder builder = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .updater(updater)
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate);
-        if (weightDecay > 0) {
+        if (weightDecay > 0 && decoupled) {
             builder.weightDecay(weightDecay, true);
+        } else if (weightDecay > 0) {
+            builder.l2(weightDecay);
         }
         return layers(builder.list(), classes)
                 .setInputType(INPUT)

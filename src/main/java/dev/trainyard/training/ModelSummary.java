@@ -36,7 +36,7 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
     }
 
     public static ModelSummary of(ModelArchitecture model, int batchSize) {
-        MultiLayerConfiguration configuration = model.configuration(0, new Sgd(0.1), 0, 10);
+        MultiLayerConfiguration configuration = model.configuration(0, new Sgd(0.1), 0, true, 10);
         MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init();
         List<InputType> outputs = configuration.getLayerActivationTypes(ModelArchitecture.INPUT);

@@ -13,36 +13,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
+import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Trains one network for a job: loads the data, builds the network with the job's schedule, runs the epochs step by
- * step (checking for a stop request before each step), evaluates on the test split after every epoch and saves the
- * model at the end.
+ * Trains one network for a job: loads the data, builds the network with the job's schedule (or restores it from the
+ * job's latest checkpoint), runs the epochs step by step (checking for a stop request before each step), evaluates
+ * after every epoch, checkpoints after every epoch and on a stop, and saves the model at the end.
  */
 @Service
-@DependsOn("dl4jRuntime")
 public class Trainer {
 
-    /** Written beside the model: the per-channel mean and standard deviation the model expects. */
-    public static final String NORMALIZATION_FILE = "normalization.json";
+    /** Written beside the model: its class names and the per-channel normalisation it expects. */
+    public static final String MODEL_CARD_FILE = "model-card.json";
+    /** Written beside the model: the final network's confusion matrix on the test (else validation) images. */
+    public static final String EVALUATION_FILE = "evaluation.json";
+
+    private final JsonMapper json = JsonMapper.builder().build();
 
     private final DatasetCatalog datasets;
     private final TrainingProperties properties;
+    private final CheckpointProperties checkpointSettings;
+    private final Dl4jRuntime runtime;
 
-    public Trainer(DatasetCatalog datasets, TrainingProperties properties) {
+    public Trainer(DatasetCatalog datasets, TrainingProperties properties, CheckpointProperties checkpointSettings,
+                   Dl4jRuntime runtime) {
         this.datasets = datasets;
         this.properties = properties;
+        this.checkpointSettings = checkpointSettings;
+        this.runtime = runtime;
     }
 
     /** The schedule a request trains under; the preview shows the same object. */
@@ -56,61 +62,96 @@ public class Trainer {
         TrainTestSplit data = datasets.load(request.dataset());
         Normalization normalization = request.augment().normalize() ? Normalization.of(data.train())
                 : Normalization.IDENTITY;
+        Files.createDirectories(request.modelFile().getParent());
+        Files.write(request.modelFile().resolveSibling(MODEL_CARD_FILE), json.writeValueAsBytes(new ModelCard(
+                request.model().id(), data.train().classes(), normalization.mean(), normalization.std())));
         Minibatches train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
         LearningRateSchedule schedule = schedule(request, data.train().count());
-        MultiLayerNetwork network = new MultiLayerNetwork(request.model().configuration(request.seed(),
-                updater(request.optimizer(), schedule), request.optimizer().weightDecay(),
-                data.train().classes().size()));
-        network.init();
+        CheckpointStore checkpoints = new CheckpointStore(request.checkpointDirectory(), checkpointSettings.keep());
+        Optional<Checkpoint> resume = checkpoints.latest();
+        MultiLayerNetwork network;
+        if (resume.isPresent()) {
+            network = checkpoints.restore(resume.get());
+        } else {
+            network = new MultiLayerNetwork(request.model().configuration(request.seed(), request.optimizer(),
+                    schedule, data.train().classes().size()));
+            network.init();
+        }
         AppliedRate appliedRate = new AppliedRate();
         network.setListeners(appliedRate);
-        observer.started(train.stepsPerEpoch(), schedule.totalSteps());
+        long step = resume.map(Checkpoint::step).orElse(0L);
+        int firstEpoch = resume.map(Checkpoint::epoch).orElse(0);
+        observer.started(train.stepsPerEpoch(), schedule.totalSteps(), step, firstEpoch, new RunRecord(
+                runtime.dl4jVersion(), runtime.backend(), runtime.deviceName(), runtime.oneDnnHelpersActive(),
+                System.getProperty("java.version"), datasets.fingerprint(request.dataset()), data.train().count(),
+                data.validation() == null ? 0 : data.validation().count(), data.test() == null ? 0 : data.test().count(),
+                data.train().classes().size()));
 
-        long step = 0;
-        for (int epoch = 0; epoch < request.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch < request.epochs(); epoch++) {
             long epochStart = System.nanoTime();
-            double lossSum = 0;
+            boolean resumedHere = resume.isPresent() && epoch == firstEpoch;
+            int batch = resumedHere ? resume.get().batch() : 0;
+            double lossSum = resumedHere ? resume.get().epochLossSum() : 0;
+            long stepAtStart = step;
             try (PrefetchingIterator<DataSet> batches = new PrefetchingIterator<>(
-                    train.shuffled(request.seed(), epoch), properties.prefetchDepth(), "trainyard-batches")) {
+                    train.shuffled(request.seed(), epoch, batch), properties.prefetchDepth(), "trainyard-batches")) {
                 while (batches.hasNext()) {
                     if (observer.stopRequested() || Thread.currentThread().isInterrupted()) {
+                        if (step > stepAtStart) {
+                            checkpoints.save(network, epoch, batch, step, lossSum, null);
+                        }
                         return TrainingOutcome.STOPPED;
                     }
-                    DataSet batch = batches.next();
+                    DataSet minibatch = batches.next();
                     long stepStart = System.nanoTime();
-                    network.fit(batch);
-                    double loss = network.score();
+                    // why: DL4J's score adds the weight-decay penalty of the weights before the update; users
+                    // compare the cross-entropy alone
+                    double penalty = network.calcRegularizationScore(true);
+                    network.fit(minibatch);
+                    double loss = network.score() - penalty;
                     double seconds = (System.nanoTime() - stepStart) / 1e9;
                     if (!Double.isFinite(loss)) {
                         throw new TrainingDivergedException(step, appliedRate.value, loss);
                     }
-                    int images = batch.numExamples();
+                    int images = minibatch.numExamples();
                     lossSum += loss * images;
                     observer.stepFinished(new TrainingObserver.StepReport(step, epoch, loss, appliedRate.value,
                             images, seconds));
                     step++;
+                    batch++;
                 }
             }
+            TrainingObserver.Evaluation validation = evaluate(network, data.validation(), request.batchSize(),
+                    normalization);
+            TrainingObserver.Evaluation test = evaluate(network, data.test(), request.batchSize(), normalization);
+            network.incrementEpochCount();
             observer.epochFinished(new TrainingObserver.EpochReport(epoch + 1, lossSum / train.imageCount(),
-                    evaluate(network, data.validation(), request.batchSize(), normalization),
-                    evaluate(network, data.test(), request.batchSize(), normalization),
-                    (System.nanoTime() - epochStart) / 1e9));
+                    validation, test, (System.nanoTime() - epochStart) / 1e9));
+            TrainingObserver.Evaluation judged = validation != null ? validation : test;
+            checkpoints.save(network, epoch + 1, 0, step, 0, judged == null ? null : judged.accuracy());
         }
         save(network, request.modelFile());
-        Files.writeString(request.modelFile().resolveSibling(NORMALIZATION_FILE), normalization.toJson());
+        LabeledImages judged = data.test() != null ? data.test() : data.validation();
+        if (judged != null && judged.count() > 0) {
+            int classes = judged.classes().size();
+            int[][] confusion = new int[classes][classes];
+            evaluate(network, judged, request.batchSize(), normalization, confusion);
+            Files.write(request.modelFile().resolveSibling(EVALUATION_FILE), json.writeValueAsBytes(ConfusionMatrix.of(
+                    data.test() != null ? "test" : "validation", judged.classes(), confusion)));
+        }
         return TrainingOutcome.COMPLETED;
-    }
-
-    static IUpdater updater(OptimizerSpec optimizer, LearningRateSchedule schedule) {
-        return optimizer.momentum() > 0 ? new Nesterovs(schedule, optimizer.momentum()) : new Sgd(schedule);
     }
 
     /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
     static TrainingObserver.Evaluation evaluate(MultiLayerNetwork network, LabeledImages images, int batchSize,
                                                 Normalization normalization) {
-        if (images == null || images.count() == 0) {
-            return null;
-        }
+        return images == null || images.count() == 0 ? null
+                : evaluate(network, images, batchSize, normalization, new int[images.classes().size()][images.classes().size()]);
+    }
+
+    /** As {@link #evaluate(MultiLayerNetwork, LabeledImages, int, Normalization)}, counting into {@code confusion}. */
+    static TrainingObserver.Evaluation evaluate(MultiLayerNetwork network, LabeledImages images, int batchSize,
+                                                Normalization normalization, int[][] confusion) {
         double lossSum = 0;
         long correct = 0;
         Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, AugmentSpec.NONE).inOrder();
@@ -132,6 +173,7 @@ public class Trainer {
                     }
                 }
                 correct += predicted == actual ? 1 : 0;
+                confusion[actual][predicted]++;
                 lossSum -= Math.log(Math.max(p[i * classes + actual], 1e-12));
             }
         }

@@ -3,8 +3,14 @@ package dev.trainyard.training;
 /** What the trainer reports while it runs, and how it learns that it should stop. */
 public interface TrainingObserver {
 
-    /** The data is loaded and the run's size is known; called once before the first step. */
-    void started(int stepsPerEpoch, long totalSteps);
+    /**
+     * The data is loaded and the run's size is known; called once before the first step.
+     *
+     * @param firstStep  0, or the step a resumed run continues from (steps from here on are trained again)
+     * @param firstEpoch 0, or the 0-based epoch a resumed run continues in (epochs before it are done)
+     * @param record     what the run needs to be reproduced: versions, device, dataset fingerprint
+     */
+    void started(int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record);
 
     /** One optimizer step finished. */
     void stepFinished(StepReport step);

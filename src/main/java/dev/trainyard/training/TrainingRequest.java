@@ -8,9 +8,11 @@ import java.nio.file.Path;
 /**
  * Everything one training run needs, with defaults already filled in.
  *
- * @param modelFile where the trained model is written (a DL4J ModelSerializer zip)
+ * @param modelFile           where the trained model is written (a DL4J ModelSerializer zip)
+ * @param checkpointDirectory where the run's checkpoints are kept; a run resumes from the latest one there
  */
 public record TrainingRequest(ModelArchitecture model, DatasetSpec dataset, AugmentSpec augment, int epochs,
                               int batchSize,
-                              OptimizerSpec optimizer, ScheduleSpec schedule, long seed, Path modelFile) {
+                              OptimizerSpec optimizer, ScheduleSpec schedule, long seed, Path modelFile,
+                              Path checkpointDirectory) {
 }

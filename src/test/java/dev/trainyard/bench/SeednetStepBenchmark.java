@@ -25,7 +25,7 @@ public final class SeednetStepBenchmark {
         boolean helpers = args.length == 0 || Boolean.parseBoolean(args[0]);
         Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(helpers, 4));
         MultiLayerNetwork network = new MultiLayerNetwork(
-                ModelArchitecture.SEEDNET.configuration(1, new Nesterovs(0.01, 0.9), 5e-4, 10));
+                ModelArchitecture.SEEDNET.configuration(1, new Nesterovs(0.01, 0.9), 5e-4, true, 10));
         network.init();
         DataSet batch = new DataSet(Nd4j.rand(DataType.FLOAT, 64, 3, 32, 32),
                 oneHotLabels());

@@ -33,12 +33,22 @@ class MinibatchesTest {
     void augmentationIsTheSameForTheSameSeedAndEpoch() {
         Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new AugmentSpec(4, true, true));
 
-        assertThat(features(batches.shuffled(7, 3))).usingRecursiveComparison()
-                .isEqualTo(features(batches.shuffled(7, 3)));
-        assertThat(features(batches.shuffled(7, 3))).usingRecursiveComparison()
-                .isNotEqualTo(features(batches.shuffled(7, 4)));
-        assertThat(features(batches.shuffled(7, 3))).usingRecursiveComparison()
-                .isNotEqualTo(features(batches.shuffled(8, 3)));
+        assertThat(features(batches.shuffled(7, 3, 0))).usingRecursiveComparison()
+                .isEqualTo(features(batches.shuffled(7, 3, 0)));
+        assertThat(features(batches.shuffled(7, 3, 0))).usingRecursiveComparison()
+                .isNotEqualTo(features(batches.shuffled(7, 4, 0)));
+        assertThat(features(batches.shuffled(7, 3, 0))).usingRecursiveComparison()
+                .isNotEqualTo(features(batches.shuffled(8, 3, 0)));
+    }
+
+    @Test
+    void startingMidEpochGivesTheSameBatchesAsTheUninterruptedEpoch() {
+        Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new AugmentSpec(4, true, true));
+
+        List<float[]> whole = features(batches.shuffled(7, 3, 0));
+        List<float[]> resumed = features(batches.shuffled(7, 3, 1));
+
+        assertThat(resumed).usingRecursiveComparison().isEqualTo(whole.subList(1, whole.size()));
     }
 
     @Test
@@ -86,7 +96,7 @@ class MinibatchesTest {
 
         int seen = 0;
         for (int epoch = 0; epoch < 50; epoch++) {
-            float[] red = batches.shuffled(1, epoch).next().getFeatures().data().asFloat();
+            float[] red = batches.shuffled(1, epoch, 0).next().getFeatures().data().asFloat();
             for (int i = 0; i < 1024; i++) {
                 if (red[i] > 0) {
                     int y = i / 32;

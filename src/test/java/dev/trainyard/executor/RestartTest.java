@@ -15,7 +15,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-/** Jobs survive a restart: queued ones run afterwards; one that was running when the process died fails. */
+/**
+ * Jobs survive a restart: queued ones run afterwards; one that was running when the process died resumes, unless it
+ * has used up its attempts.
+ */
 class RestartTest {
 
     private final Path dataDir = TestServer.newDataDir();
@@ -35,29 +38,35 @@ class RestartTest {
     }
 
     @Test
-    void queuedJobsRunAfterARestartAndInterruptedOnesFail() throws Exception {
+    void queuedJobsRunAfterARestartInterruptedOnesResumeAndExhaustedOnesFail() throws Exception {
         Cifar10Fixture.write(dataDir.resolve("datasets"), 20, 20, 3);
         String queued;
         String interrupted;
+        String exhausted;
         try (ConfigurableApplicationContext first = start(0)) {
             ApiClient alice = client(first);
             String spec = "{\"epochs\": 2, \"batchSize\": 10, \"dataset\": {\"trainLimit\": 40, \"testLimit\": 10}}";
             queued = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
             interrupted = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
+            exhausted = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
             // what a process that died mid-job leaves behind
-            first.getBean(JdbcClient.class).sql("update jobs set state = 'RUNNING', priority = -1 where id = :id")
-                    .param("id", interrupted).update();
+            JdbcClient jdbc = first.getBean(JdbcClient.class);
+            jdbc.sql("update jobs set state = 'RUNNING', attempt = 1 where id = :id").param("id", interrupted).update();
+            jdbc.sql("update jobs set state = 'RUNNING', attempt = 3 where id = :id").param("id", exhausted).update();
         }
 
         try (ConfigurableApplicationContext second = start(1)) {
             ApiClient alice = client(second);
-            JsonNode failed = alice.json(alice.get("/api/v1/jobs/" + interrupted));
+            JsonNode failed = alice.json(alice.get("/api/v1/jobs/" + exhausted));
             assertThat(failed.get("state").asString()).isEqualTo("FAILED");
-            assertThat(failed.at("/error/code").asString()).isEqualTo("interrupted");
+            assertThat(failed.at("/error/code").asString()).isEqualTo("max_attempts_exceeded");
 
-            JsonNode done = alice.poll("/api/v1/jobs/" + queued, Duration.ofMinutes(2),
-                    job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
-            assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+            for (String id : new String[] {queued, interrupted}) {
+                JsonNode done = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+                        job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
+                assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+            }
+            assertThat(alice.json(alice.get("/api/v1/jobs/" + interrupted)).get("attempt").asInt()).isEqualTo(2);
         }
     }
 }

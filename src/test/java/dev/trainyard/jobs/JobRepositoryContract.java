@@ -192,23 +192,44 @@ abstract class JobRepositoryContract {
     }
 
     @Test
-    void runningJobsFailAfterARestart() {
-        UUID running = aQueuedJob("a", 0, now);
+    void releasedJobGoesBackToTheQueueWithoutCountingTheAttempt() {
+        UUID id = aQueuedJob("a", 0, now);
         UUID queued = aQueuedJob("a", -1, now);
         jobs.claimNext("slot", now);
+        assertThat(jobs.findByState(JobState.RUNNING)).extracting(Job::id).containsExactly(id);
 
-        Set<UUID> failed = Set.copyOf(jobs.failAllRunning(new Job.JobError("interrupted", "restart"), now));
+        assertThat(jobs.release(id)).isTrue();
+        assertThat(jobs.release(id)).isFalse();
 
-        assertThat(failed).containsExactly(running);
-        assertThat(jobs.findById(running).orElseThrow().state()).isEqualTo(JobState.FAILED);
+        Job released = jobs.findById(id).orElseThrow();
+        assertThat(released.state()).isEqualTo(JobState.QUEUED);
+        assertThat(released.attempt()).isZero();
+        assertThat(jobs.claimNext("slot", now).map(Job::id)).contains(id);
         assertThat(jobs.findById(queued).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void resumedRunDropsResultsRecordedAfterItsCheckpoint() {
+        UUID id = aQueuedJob("a", 0, now);
+        results.insertSteps(id, java.util.stream.LongStream.range(0, 10)
+                .mapToObj(s -> new JobMetricsRepository.StepMetric(s, (int) s / 4, 1.0, 0.1)).toList());
+        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.0, 1.9, 0.3, null, null, 1.0));
+        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(2, 1.8, 1.7, 0.4, null, null, 1.0));
+
+        results.truncate(id, 4, 1);
+
+        assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::step)
+                .containsExactly(0L, 1L, 2L, 3L);
+        assertThat(results.findEpochs(id)).extracting(JobMetricsRepository.EpochMetric::epoch).containsExactly(1);
     }
 
     @Test
     void progressAndResultsAreStored() {
         UUID id = aQueuedJob("a", 0, now);
         jobs.claimNext("slot", now);
-        jobs.updatePlan(id, 4, 8);
+        dev.trainyard.training.RunRecord record = new dev.trainyard.training.RunRecord("1.0.0-M2.1", "CPU", "test cpu",
+                true, "17", "ab".repeat(32), 100, 0, 10, 10);
+        jobs.updatePlan(id, 4, 8, 0, 1, record);
         results.insertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
                 new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
         jobs.updateProgress(id, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0), now);
@@ -216,6 +237,7 @@ abstract class JobRepositoryContract {
 
         Job job = jobs.findById(id).orElseThrow();
         assertThat(job.progress()).isEqualTo(new Job.Progress(1, 2L, 4, 8L, 2.2, 0.025, 512.0));
+        assertThat(job.run()).isEqualTo(record);
         assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::learningRate)
                 .containsExactly(0.0, 0.025);
         assertThat(results.findEpochs(id)).containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, null, null,

@@ -17,7 +17,7 @@ class JobStateTest {
 
     private static final Set<String> ALLOWED = Set.of(
             "QUEUED->RUNNING", "QUEUED->CANCELLED",
-            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED");
+            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->QUEUED");
 
     static Stream<Arguments> everyPair() {
         return Stream.of(JobState.values()).flatMap(from -> Stream.of(JobState.values())

@@ -49,7 +49,7 @@ class ModelArchitectureTest {
     @Test
     void convLayersRunOnOneDnnHelpers() {
         MultiLayerNetwork network = new MultiLayerNetwork(
-                ModelArchitecture.SEEDNET.configuration(1, new Sgd(0.1), 0, 10));
+                ModelArchitecture.SEEDNET.configuration(1, new Sgd(0.1), 0, true, 10));
         network.init();
         network.output(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32));
 

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import dev.trainyard.training.TrainingObserver.EpochReport;
+import dev.trainyard.training.TrainingObserver.StepReport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,16 +31,23 @@ class TrainerTest {
     static void fixture() throws Exception {
         Cifar10Fixture.write(DATA_DIR.resolve("datasets"), 10, 10, 1);
         TrainingProperties properties = new TrainingProperties(true, 2);
-        new Dl4jRuntime(properties);
+        Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1))),
-                properties);
+                properties, new CheckpointProperties(3), runtime);
     }
 
+    private final Path jobDir = DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
+
     private TrainingRequest request(ScheduleSpec schedule, int epochs) {
+        return request(schedule, epochs, jobDir);
+    }
+
+    private static TrainingRequest request(ScheduleSpec schedule, int epochs, Path jobDir) {
         return new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
                 new AugmentSpec(4, true, true), epochs, 10,
-                new OptimizerSpec("sgd", 0.0, true, 0.0), schedule, 3, DATA_DIR.resolve("jobs/x/model.zip"));
+                new OptimizerSpec("sgd", 0.9, true, 5e-4), schedule, 3, jobDir.resolve("model.zip"),
+                jobDir.resolve("checkpoints"));
     }
 
     @Test
@@ -52,6 +61,20 @@ class TrainerTest {
                 .hasMessageContaining("at step " + recorder.steps.size());
         assertThat(recorder.steps.size()).isLessThan(5);
         assertThat(recorder.epochs).isEmpty();
+    }
+
+    @Test
+    void reportedLossIsTheCrossEntropyWithoutTheWeightDecayPenalty() throws Exception {
+        Recorder recorder = new Recorder(1);
+        TrainingRequest heavyDecay = new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
+                AugmentSpec.NONE, 1, 10, new OptimizerSpec("sgd", 0.0, true, 5.0),
+                new ScheduleSpec("constant", 0.001, null, null, null, null), 3, jobDir.resolve("model.zip"),
+                jobDir.resolve("checkpoints"));
+
+        trainer.train(heavyDecay, recorder);
+
+        // an untrained 10-class softmax scores about ln(10) = 2.30; the penalty alone would add several units
+        assertThat(recorder.steps.get(0).loss()).isBetween(1.5, 3.2);
     }
 
     @Test
@@ -73,31 +96,98 @@ class TrainerTest {
         assertThat(trainer.train(request(schedule, 2), recorder)).isEqualTo(TrainingOutcome.COMPLETED);
 
         assertThat(recorder.totalSteps).isEqualTo(10);
+        assertThat(recorder.record.datasetFingerprint()).hasSize(64);
+        assertThat(recorder.record.backend()).isEqualTo("CPU");
+        assertThat(recorder.record.trainImages()).isEqualTo(50);
+        assertThat(recorder.record.testImages()).isEqualTo(10);
         var expected = schedule.toSchedule(2, 5);
         assertThat(recorder.steps).extracting(TrainingObserver.StepReport::learningRate)
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 10).mapToObj(expected::valueAt)
                         .toList());
         assertThat(recorder.epochs).extracting(TrainingObserver.EpochReport::epoch).containsExactly(1, 2);
-        assertThat(DATA_DIR.resolve("jobs/x/model.zip")).isRegularFile();
-        assertThat(DATA_DIR.resolve("jobs/x/normalization.json")).content().startsWith("{\"mean\": [");
+        assertThat(jobDir.resolve("model.zip")).isRegularFile();
+        assertThat(jobDir.resolve("model-card.json")).content().contains("\"classes\":[\"airplane\"");
+        assertThat(jobDir.resolve("evaluation.json")).content().contains("\"split\":\"test\"");
         assertThat(recorder.epochs.get(1).test().accuracy()).isBetween(0.0, 1.0);
         assertThat(recorder.epochs.get(1).validation()).isNull();
     }
 
+    @Test
+    void runResumedAfterACrashContinuesTheScheduleAndRepeatsNoEpoch() throws Exception {
+        ScheduleSpec schedule = new ScheduleSpec("cosine-warmup", 0.05, 1, null, 0.0, 0.0);
+        Recorder uninterrupted = new Recorder(Long.MAX_VALUE);
+        trainer.train(request(schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())), uninterrupted);
+
+        Path crashing = DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID());
+        Recorder beforeCrash = new Recorder(Long.MAX_VALUE) {
+            @Override
+            public void stepFinished(StepReport step) {
+                super.stepFinished(step);
+                if (step.step() == 7) {
+                    throw new IllegalStateException("simulated crash mid-epoch 2");
+                }
+            }
+        };
+        assertThatThrownBy(() -> trainer.train(request(schedule, 3, crashing), beforeCrash))
+                .hasMessageContaining("simulated crash");
+        Recorder afterCrash = new Recorder(Long.MAX_VALUE);
+        assertThat(trainer.train(request(schedule, 3, crashing), afterCrash)).isEqualTo(TrainingOutcome.COMPLETED);
+
+        assertThat(afterCrash.firstStep).isEqualTo(5); // the checkpoint after epoch 1
+        assertThat(afterCrash.steps.get(0).step()).isEqualTo(5);
+        List<Double> resumedRates = new ArrayList<>();
+        beforeCrash.steps.stream().filter(step -> step.step() < 5).forEach(step -> resumedRates.add(step.learningRate()));
+        afterCrash.steps.forEach(step -> resumedRates.add(step.learningRate()));
+        assertThat(resumedRates).containsExactlyElementsOf(
+                uninterrupted.steps.stream().map(StepReport::learningRate).toList());
+        assertThat(afterCrash.epochs).extracting(EpochReport::epoch).containsExactly(2, 3);
+        for (int i = 0; i < afterCrash.steps.size(); i++) {
+            assertThat(afterCrash.steps.get(i).loss()).as("loss of step %d", i + 5)
+                    .isCloseTo(uninterrupted.steps.get(i + 5).loss(), org.assertj.core.api.Assertions.within(1e-4));
+        }
+    }
+
+    @Test
+    void checkpointRoundTripGivesTheSameNextStep() throws Exception {
+        Recorder recorder = new Recorder(Long.MAX_VALUE);
+        trainer.train(request(new ScheduleSpec("constant", 0.02, null, null, null, null), 1), recorder);
+        CheckpointStore store = new CheckpointStore(jobDir.resolve("checkpoints"), 3);
+        Checkpoint saved = store.latest().orElseThrow();
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork original = store.restore(saved);
+        Checkpoint again = store.save(original, saved.epoch(), 0, saved.step() + 1, 0, 0.5);
+
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork restored = store.restore(again);
+        org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(
+                org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32),
+                org.nd4j.linalg.factory.Nd4j.eye(10).getRows(0, 1, 2, 3)
+                        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        original.fit(batch);
+        restored.fit(batch);
+
+        assertThat(restored.params().data().asFloat()).containsExactly(original.params().data().asFloat());
+        assertThat(restored.getIterationCount()).isEqualTo(original.getIterationCount());
+        assertThat(again.sha256()).hasSize(64);
+        assertThat(store.best()).contains(again);
+    }
+
     /** Records what the trainer reports and asks it to stop after {@code stopAfter} steps. */
-    static final class Recorder implements TrainingObserver {
+    static class Recorder implements TrainingObserver {
         final List<StepReport> steps = new ArrayList<>();
         final List<EpochReport> epochs = new ArrayList<>();
         final long stopAfter;
         long totalSteps;
+        long firstStep;
+        RunRecord record;
 
         Recorder(long stopAfter) {
             this.stopAfter = stopAfter;
         }
 
         @Override
-        public void started(int stepsPerEpoch, long totalSteps) {
+        public void started(int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record) {
             this.totalSteps = totalSteps;
+            this.firstStep = firstStep;
+            this.record = record;
         }
 
         @Override

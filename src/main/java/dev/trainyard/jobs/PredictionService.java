@@ -1,0 +1,62 @@
+package dev.trainyard.jobs;
+
+import dev.trainyard.data.ImageDecoding;
+import dev.trainyard.data.LabeledImages;
+import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.InvalidRequestException;
+import dev.trainyard.training.Predictor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** Classifies uploaded images with a job's trained model; keeps the few most recently used models loaded. */
+@Service
+public class PredictionService {
+
+    static final int LOADED_MODELS = 4;
+
+    private final DataDirectory dataDirectory;
+    private final Map<UUID, Predictor> loaded = new LinkedHashMap<>(LOADED_MODELS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Predictor> eldest) {
+            return size() > LOADED_MODELS;
+        }
+    };
+
+    public PredictionService(DataDirectory dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    /**
+     * The most likely classes of an image for a job that has SUCCEEDED.
+     *
+     * @throws ModelNotReadyException for any other job
+     * @throws InvalidRequestException when the bytes are not a PNG or JPEG image
+     */
+    public List<Predictor.ClassProbability> predict(Job job, byte[] image, int top) {
+        if (job.state() != JobState.SUCCEEDED) {
+            throw new ModelNotReadyException(job.id(), job.state());
+        }
+        Predictor predictor = predictor(job.id());
+        LabeledImages decoded = ImageDecoding.decode(image, predictor.classes()).orElseThrow(() ->
+                InvalidRequestException.of("image", "is not a PNG or JPEG image (" + image.length + " bytes)"));
+        return predictor.predict(decoded, top);
+    }
+
+    private synchronized Predictor predictor(UUID jobId) {
+        Predictor predictor = loaded.get(jobId);
+        if (predictor == null) {
+            try {
+                predictor = Predictor.load(dataDirectory.model(jobId));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load the model of job " + jobId, e);
+            }
+            loaded.put(jobId, predictor);
+        }
+        return predictor;
+    }
+}

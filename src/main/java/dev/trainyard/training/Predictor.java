@@ -1,0 +1,57 @@
+package dev.trainyard.training;
+
+import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.LabeledImages;
+import dev.trainyard.data.Minibatches;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A trained model ready to classify images, with the preprocessing its evaluation used. */
+public final class Predictor {
+
+    private final MultiLayerNetwork network;
+    private final ModelCard card;
+
+    private Predictor(MultiLayerNetwork network, ModelCard card) {
+        this.network = network;
+        this.card = card;
+    }
+
+    /** Loads the model and its card (written by the trainer beside it). */
+    public static Predictor load(Path modelFile) throws IOException {
+        ModelCard card = JsonMapper.builder().build().readValue(
+                Files.readString(modelFile.resolveSibling(Trainer.MODEL_CARD_FILE)), ModelCard.class);
+        return new Predictor(ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false), card);
+    }
+
+    public List<String> classes() {
+        return card.classes();
+    }
+
+    /**
+     * One class and how likely the model finds it.
+     *
+     * @param probability softmax output, 0..1
+     */
+    public record ClassProbability(String label, double probability) {
+    }
+
+    /** The {@code top} most likely classes of a decoded image, most likely first. */
+    public synchronized List<ClassProbability> predict(LabeledImages image, int top) {
+        float[] probabilities = network.output(new Minibatches(image, 1, card.normalization(), AugmentSpec.NONE)
+                .inOrder().next().getFeatures(), false).data().asFloat();
+        List<ClassProbability> ranked = new ArrayList<>();
+        for (int c = 0; c < probabilities.length; c++) {
+            ranked.add(new ClassProbability(card.classes().get(c), probabilities[c]));
+        }
+        ranked.sort(Comparator.comparingDouble(ClassProbability::probability).reversed());
+        return List.copyOf(ranked.subList(0, Math.min(top, ranked.size())));
+    }
+}
