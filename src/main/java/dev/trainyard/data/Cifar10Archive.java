@@ -23,7 +23,6 @@ final class Cifar10Archive {
     static final int IMAGE_BYTES = 3 * 32 * 32;
     static final int RECORD_BYTES = 1 + IMAGE_BYTES;
     static final int NOMINAL_TRAIN = 50_000;
-    static final int NOMINAL_TEST = 10_000;
 
     private final Path folder;
 

@@ -54,9 +54,6 @@ public record Normalization(float[] mean, float[] std) {
         return tables;
     }
 
-    public String toJson() {
-        return String.format(Locale.ROOT, "{\"mean\": %s, \"std\": %s}%n", Arrays.toString(mean), Arrays.toString(std));
-    }
 
     @Override
     public boolean equals(Object other) {
@@ -70,6 +67,6 @@ public record Normalization(float[] mean, float[] std) {
 
     @Override
     public String toString() {
-        return toJson().strip();
+        return String.format(Locale.ROOT, "Normalization[mean=%s, std=%s]", Arrays.toString(mean), Arrays.toString(std));
     }
 }
