@@ -94,8 +94,8 @@ final class JobCharts {
         int classes = matrix.classes().size();
         int cell = Math.max(28, Math.min(60, 600 / Math.max(1, classes)));
         int left = 110;
-        int top = 70;
-        int width = left + cell * classes + 120;
+        int top = 90;
+        int width = left + cell * classes + 150;
         int height = top + cell * classes + 40;
         int max = 1;
         for (int[] row : matrix.counts()) {
@@ -105,7 +105,9 @@ final class JobCharts {
         }
         StringBuilder svg = header(width, height, title + String.format(Locale.ROOT, " (%s accuracy %.2f%%)",
                 matrix.split(), 100 * matrix.accuracy()));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">predicted class &#8594;</text>%n", left, top - 28));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">&#8592; predicted class</text>"
+                + "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">true class &#8595;</text>%n",
+                left + classes * cell + 8, top - 8, left - 6, top - 8));
         for (int actual = 0; actual < classes; actual++) {
             String name = escape(matrix.classes().get(actual));
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
