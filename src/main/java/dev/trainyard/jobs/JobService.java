@@ -4,7 +4,6 @@ import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.security.Caller;
-import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Violations;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -46,25 +45,15 @@ public class JobService {
         }
         violations.throwIfAny();
         JobSpec spec = submitted.withDefaults(() -> seeds.nextLong() & Long.MAX_VALUE);
-        requireWarmupFits(spec);
+        if (spec.schedule().warmupSteps() != null) {
+            spec.schedule().requireFits(spec.epochs(),
+                    Minibatches.stepsPerEpoch(datasets.trainSize(spec.dataset()), spec.batchSize()));
+        }
         UUID id = UUID.randomUUID();
         jobs.insert(id, caller.name(), spec, clock.instant());
         metrics.jobSubmitted();
         events.publishEvent(new JobSubmitted(id));
         return jobs.findById(id).orElseThrow();
-    }
-
-    private void requireWarmupFits(JobSpec spec) {
-        Long warmupSteps = spec.schedule().warmupSteps();
-        if (warmupSteps == null) {
-            return;
-        }
-        int stepsPerEpoch = Minibatches.stepsPerEpoch(datasets.trainSize(spec.dataset()), spec.batchSize());
-        long totalSteps = (long) stepsPerEpoch * spec.epochs();
-        if (warmupSteps >= totalSteps) {
-            throw InvalidRequestException.of("schedule.warmupSteps", "must be less than the job's " + totalSteps
-                    + " steps (" + spec.epochs() + " epochs of " + stepsPerEpoch + ") (was " + warmupSteps + ")");
-        }
     }
 
     public Job get(Caller caller, UUID id) {

@@ -3,7 +3,6 @@ package dev.trainyard.schedule;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.data.Minibatches;
-import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -50,13 +49,8 @@ class ScheduleController {
                                 .withDefaults()), request.batchSize());
         ScheduleSpec schedule = request.schedule() == null
                 ? new ScheduleSpec(null, null, null, null, null, null) : request.schedule();
-        LearningRateSchedule trained;
-        try {
-            trained = schedule.toSchedule(request.epochs(), stepsPerEpoch);
-        } catch (IllegalArgumentException e) {
-            throw InvalidRequestException.of("schedule.warmupSteps", "must be less than the run's "
-                    + (long) request.epochs() * stepsPerEpoch + " steps");
-        }
+        schedule.requireFits(request.epochs(), stepsPerEpoch);
+        LearningRateSchedule trained = schedule.toSchedule(request.epochs(), stepsPerEpoch);
         int maxPoints = request.maxPoints() == null ? SchedulePreviewRequest.DEFAULT_MAX_POINTS : request.maxPoints();
         SchedulePreview preview = SchedulePreview.of(trained, stepsPerEpoch, maxPoints);
         MediaType type = negotiate(accept);

@@ -1,6 +1,7 @@
 package dev.trainyard.schedule;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -102,6 +103,20 @@ public record ScheduleSpec(
     private static void rejectUnlessWarmup(String field, Object value, String type, Violations violations) {
         if (value != null) {
             violations.add(field, "applies to cosine-warmup only, not to " + type + "; remove it");
+        }
+    }
+
+    /**
+     * Refuses a warmup in steps that does not end before the run's last step; other rules are checked by
+     * {@link #validate}, but this one needs the run's length.
+     *
+     * @throws InvalidRequestException naming {@code schedule.warmupSteps}
+     */
+    public void requireFits(int epochs, int stepsPerEpoch) {
+        long totalSteps = (long) epochs * stepsPerEpoch;
+        if (warmupSteps != null && warmupSteps >= totalSteps) {
+            throw InvalidRequestException.of("schedule.warmupSteps", "must be less than the run's " + totalSteps
+                    + " steps (" + epochs + " epochs of " + stepsPerEpoch + ") (was " + warmupSteps + ")");
         }
     }
 

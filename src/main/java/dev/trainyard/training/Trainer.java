@@ -51,12 +51,6 @@ public class Trainer {
         this.runtime = runtime;
     }
 
-    /** The schedule a request trains under; the preview shows the same object. */
-    public static LearningRateSchedule schedule(TrainingRequest request, int trainImages) {
-        return request.schedule().toSchedule(request.epochs(),
-                Minibatches.stepsPerEpoch(trainImages, request.batchSize()));
-    }
-
     public TrainingOutcome train(TrainingRequest request, TrainingObserver observer)
             throws InterruptedException, IOException {
         TrainTestSplit data = datasets.load(request.dataset());
@@ -66,7 +60,7 @@ public class Trainer {
         Files.write(request.modelFile().resolveSibling(MODEL_CARD_FILE), json.writeValueAsBytes(new ModelCard(
                 request.model().id(), data.train().classes(), normalization.mean(), normalization.std())));
         Minibatches train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
-        LearningRateSchedule schedule = schedule(request, data.train().count());
+        LearningRateSchedule schedule = request.schedule().toSchedule(request.epochs(), train.stepsPerEpoch());
         CheckpointStore checkpoints = new CheckpointStore(request.checkpointDirectory(), checkpointSettings.keep());
         Optional<Checkpoint> resume = checkpoints.latest();
         MultiLayerNetwork network;
