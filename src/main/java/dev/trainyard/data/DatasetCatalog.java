@@ -18,7 +18,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Finds a job's dataset on disk (downloading CIFAR-10 once when it is missing), checks the folders a client names,
- * and reads the images into memory once per job, so later epochs never decode files again.
+ * and reads the images into memory once per job, so later epochs never decode files again; decoded image folders
+ * are also cached on disk, so later jobs on the same images do not decode them either.
  */
 @Service
 public class DatasetCatalog {
@@ -26,10 +27,13 @@ public class DatasetCatalog {
     private final DataDirectory dataDirectory;
     private final Cifar10Downloader downloader;
     private final ReentrantLock downloadLock = new ReentrantLock();
+    private final DecodedImageCache decodedCache;
 
-    public DatasetCatalog(DataDirectory dataDirectory, Cifar10Properties cifar10) {
+    public DatasetCatalog(DataDirectory dataDirectory, Cifar10Properties cifar10, DecodedCacheProperties cache) {
         this.dataDirectory = dataDirectory;
         this.downloader = new Cifar10Downloader(cifar10);
+        this.decodedCache = cache.entries() == 0 ? null
+                : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries());
     }
 
     /** Checks that an imagefolder spec names usable folders inside the datasets folder. */
@@ -120,9 +124,9 @@ public class DatasetCatalog {
             if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
                 ImageFolder trainFolder = new ImageFolder(folder(spec.path()));
                 List<String> classes = trainFolder.classNames();
-                train = trainFolder.read(classes, spec.trainLimit());
+                train = decode(trainFolder.list(classes, spec.trainLimit()));
                 test = spec.testPath() == null ? null
-                        : new ImageFolder(folder(spec.testPath())).read(classes, spec.testLimit());
+                        : decode(new ImageFolder(folder(spec.testPath())).list(classes, spec.testLimit()));
             } else {
                 Cifar10Archive archive = cifar10();
                 ensurePresent(archive);
@@ -139,6 +143,10 @@ public class DatasetCatalog {
             return new TrainTestSplit(parts[0], parts[1], test);
         }
         return new TrainTestSplit(train, null, test);
+    }
+
+    private LabeledImages decode(ImageFolder.Listing listing) throws IOException {
+        return decodedCache == null ? ImageFolder.decode(listing) : decodedCache.read(listing, ImageFolder::decode);
     }
 
     private Path folder(String relative) throws IOException {

@@ -48,11 +48,23 @@ final class ImageFolder {
     }
 
     /**
-     * Reads the images, the first {@code limit} in class-then-name order when a limit is given.
+     * The image files a read decodes, in order, with their labels.
+     *
+     * @param classes the class names the labels index
+     */
+    record Listing(List<Path> files, byte[] labels, List<String> classes) {
+
+        int count() {
+            return files.size();
+        }
+    }
+
+    /**
+     * Lists the images, the first {@code limit} in class-then-name order when a limit is given.
      *
      * @param classNames the class list to label with (a test folder uses the training folder's classes)
      */
-    LabeledImages read(List<String> classNames, Integer limit) throws IOException {
+    Listing list(List<String> classNames, Integer limit) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path classFolder : classFolders()) {
@@ -67,14 +79,27 @@ final class ImageFolder {
             }
         }
         int count = limit == null ? files.size() : Math.min(limit, files.size());
-        int imageBytes = 3 * SIDE * SIDE;
-        byte[] pixels = new byte[count * imageBytes];
         byte[] labelBytes = new byte[count];
         for (int i = 0; i < count; i++) {
-            decode(files.get(i), pixels, i * imageBytes);
             labelBytes[i] = labels.get(i).byteValue();
         }
-        return new LabeledImages(pixels, labelBytes, count, 3, SIDE, SIDE, List.copyOf(classNames));
+        return new Listing(List.copyOf(files.subList(0, count)), labelBytes, List.copyOf(classNames));
+    }
+
+    /** Decodes the listed images into 32x32 RGB bytes. */
+    static LabeledImages decode(Listing listing) throws IOException {
+        int imageBytes = 3 * SIDE * SIDE;
+        byte[] pixels = new byte[listing.count() * imageBytes];
+        for (int i = 0; i < listing.count(); i++) {
+            decode(listing.files().get(i), pixels, i * imageBytes);
+        }
+        return new LabeledImages(pixels, listing.labels().clone(), listing.count(), 3, SIDE, SIDE,
+                listing.classes());
+    }
+
+    /** Lists and decodes the images; see {@link #list}. */
+    LabeledImages read(List<String> classNames, Integer limit) throws IOException {
+        return decode(list(classNames, limit));
     }
 
     /** How many images the folder holds, without decoding them. */

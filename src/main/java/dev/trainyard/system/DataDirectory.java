@@ -33,6 +33,11 @@ public class DataDirectory {
         return root.resolve("datasets");
     }
 
+    /** Decoded image folders, kept so later jobs on the same images skip decoding; safe to delete. */
+    public Path decodedImageCache() {
+        return root.resolve("cache").resolve("decoded");
+    }
+
     /** A job's own files: its model and log. */
     public Path job(UUID jobId) {
         return root.resolve("jobs").resolve(jobId.toString());

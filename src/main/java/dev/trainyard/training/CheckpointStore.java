@@ -17,8 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -75,19 +73,15 @@ public final class CheckpointStore {
         return folder.resolve(checkpoint.file());
     }
 
-    public MultiLayerNetwork restore(Checkpoint checkpoint) throws IOException {
-        return ModelSerializer.restoreMultiLayerNetwork(file(checkpoint).toFile(), true);
-    }
-
     /** Saves the network and its position durably, then removes checkpoints that are neither recent nor best. */
-    public Checkpoint save(MultiLayerNetwork network, int epoch, int batch, long step, double epochLossSum,
+    public Checkpoint save(Network network, int epoch, int batch, long step, double epochLossSum,
                            Double validationAccuracy) throws IOException {
         Files.createDirectories(folder);
         String name = String.format("%s%09d", PREFIX, step);
         Path model = folder.resolve(name + ".zip");
         Path partial = Files.createTempFile(folder, ".checkpoint-", ".part");
         try {
-            ModelSerializer.writeModel(network, partial.toFile(), true);
+            network.save(partial.toFile());
             force(partial);
             Files.move(partial, model, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -9,17 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A trained model ready to classify images, with the preprocessing its evaluation used. */
 public final class Predictor {
 
-    private final MultiLayerNetwork network;
+    private final Network network;
     private final ModelCard card;
 
-    private Predictor(MultiLayerNetwork network, ModelCard card) {
+    private Predictor(Network network, ModelCard card) {
         this.network = network;
         this.card = card;
     }
@@ -28,7 +26,9 @@ public final class Predictor {
     public static Predictor load(Path modelFile) throws IOException {
         ModelCard card = JsonMapper.builder().build().readValue(
                 Files.readString(modelFile.resolveSibling(Trainer.MODEL_CARD_FILE)), ModelCard.class);
-        return new Predictor(ModelSerializer.restoreMultiLayerNetwork(modelFile.toFile(), false), card);
+        ModelArchitecture architecture = ModelArchitecture.byId(card.model()).orElseThrow(
+                () -> new IOException("the model card names an unknown model: " + card.model()));
+        return new Predictor(architecture.restore(modelFile.toFile(), false), card);
     }
 
     public List<String> classes() {
@@ -46,7 +46,7 @@ public final class Predictor {
     /** The {@code top} most likely classes of a decoded image, most likely first. */
     public synchronized List<ClassProbability> predict(LabeledImages image, int top) {
         float[] probabilities = network.output(new Minibatches(image, 1, card.normalization(), AugmentSpec.NONE)
-                .inOrder().next().getFeatures(), false).data().asFloat();
+                .inOrder().next().getFeatures()).data().asFloat();
         List<ClassProbability> ranked = new ArrayList<>();
         for (int c = 0; c < probabilities.length; c++) {
             ranked.add(new ClassProbability(card.classes().get(c), probabilities[c]));

@@ -15,9 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.springframework.stereotype.Service;
@@ -63,15 +61,10 @@ public class Trainer {
         LearningRateSchedule schedule = request.schedule().toSchedule(request.epochs(), train.stepsPerEpoch());
         CheckpointStore checkpoints = new CheckpointStore(request.checkpointDirectory(), checkpointSettings.keep());
         Optional<Checkpoint> resume = checkpoints.latest();
-        MultiLayerNetwork network;
-        if (resume.isPresent()) {
-            network = checkpoints.restore(resume.get());
-        } else {
-            network = new MultiLayerNetwork(request.model().configuration(request.seed(), request.optimizer(),
-                    schedule, data.train().classes().size()));
-            network.init();
-        }
-        AppliedRate appliedRate = new AppliedRate();
+        Network network = resume.isPresent()
+                ? request.model().restore(checkpoints.file(resume.get()).toFile(), true)
+                : request.model().create(request.seed(), request.optimizer(), schedule, data.train().classes().size());
+        AppliedRate appliedRate = new AppliedRate(network);
         network.setListeners(appliedRate);
         long step = resume.map(Checkpoint::step).orElse(0L);
         int firstEpoch = resume.map(Checkpoint::epoch).orElse(0);
@@ -100,7 +93,7 @@ public class Trainer {
                     long stepStart = System.nanoTime();
                     // why: DL4J's score adds the weight-decay penalty of the weights before the update; users
                     // compare the cross-entropy alone
-                    double penalty = network.calcRegularizationScore(true);
+                    double penalty = network.penalty();
                     network.fit(minibatch);
                     double loss = network.score() - penalty;
                     double seconds = (System.nanoTime() - stepStart) / 1e9;
@@ -137,21 +130,21 @@ public class Trainer {
     }
 
     /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
-    static TrainingObserver.Evaluation evaluate(MultiLayerNetwork network, LabeledImages images, int batchSize,
+    static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
                                                 Normalization normalization) {
         return images == null || images.count() == 0 ? null
                 : evaluate(network, images, batchSize, normalization, new int[images.classes().size()][images.classes().size()]);
     }
 
-    /** As {@link #evaluate(MultiLayerNetwork, LabeledImages, int, Normalization)}, counting into {@code confusion}. */
-    static TrainingObserver.Evaluation evaluate(MultiLayerNetwork network, LabeledImages images, int batchSize,
+    /** As {@link #evaluate(Network, LabeledImages, int, Normalization)}, counting into {@code confusion}. */
+    static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
                                                 Normalization normalization, int[][] confusion) {
         double lossSum = 0;
         long correct = 0;
         Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, AugmentSpec.NONE).inOrder();
         while (batches.hasNext()) {
             DataSet batch = batches.next();
-            INDArray probabilities = network.output(batch.getFeatures(), false);
+            INDArray probabilities = network.output(batch.getFeatures());
             float[] p = probabilities.data().asFloat();
             float[] labels = batch.getLabels().data().asFloat();
             int classes = (int) probabilities.size(1);
@@ -174,11 +167,11 @@ public class Trainer {
         return new TrainingObserver.Evaluation(lossSum / images.count(), (double) correct / images.count());
     }
 
-    private static void save(MultiLayerNetwork network, Path modelFile) throws IOException {
+    private static void save(Network network, Path modelFile) throws IOException {
         Files.createDirectories(modelFile.getParent());
         Path partial = Files.createTempFile(modelFile.getParent(), ".model-", ".zip.part");
         try {
-            ModelSerializer.writeModel(network, partial.toFile(), true);
+            network.save(partial.toFile());
             Files.move(partial, modelFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(partial);
@@ -190,11 +183,16 @@ public class Trainer {
      * iteration counter still holds the step's index, so this is the rate the updater just applied.
      */
     static final class AppliedRate extends BaseTrainingListener {
+        private final Network network;
         private double value = Double.NaN;
+
+        AppliedRate(Network network) {
+            this.network = network;
+        }
 
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
-            value = ((MultiLayerNetwork) model).getLearningRate(0);
+            value = network.learningRate();
         }
     }
 }

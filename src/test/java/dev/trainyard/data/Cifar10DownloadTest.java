@@ -52,7 +52,7 @@ class Cifar10DownloadTest {
 
     private DatasetCatalog catalog(URI url, String sha256) {
         return new DatasetCatalog(new DataDirectory(new TrainyardProperties(dataDir)),
-                new Cifar10Properties(url, sha256, Duration.ofSeconds(30)));
+                new Cifar10Properties(url, sha256, Duration.ofSeconds(30)), new DecodedCacheProperties(4));
     }
 
     private URI url() {

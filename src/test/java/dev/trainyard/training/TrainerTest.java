@@ -9,6 +9,7 @@ import dev.trainyard.data.Cifar10Fixture;
 import dev.trainyard.data.Cifar10Properties;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.data.DecodedCacheProperties;
 import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.TrainyardProperties;
@@ -21,6 +22,8 @@ import dev.trainyard.training.TrainingObserver.EpochReport;
 import dev.trainyard.training.TrainingObserver.StepReport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TrainerTest {
 
@@ -33,7 +36,8 @@ class TrainerTest {
         TrainingProperties properties = new TrainingProperties(true, 2);
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
-                new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1))),
+                new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
+                new DecodedCacheProperties(4)),
                 properties, new CheckpointProperties(3), runtime);
     }
 
@@ -44,7 +48,11 @@ class TrainerTest {
     }
 
     private static TrainingRequest request(ScheduleSpec schedule, int epochs, Path jobDir) {
-        return new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
+        return request(ModelArchitecture.SEEDNET, schedule, epochs, jobDir);
+    }
+
+    private static TrainingRequest request(ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir) {
+        return new TrainingRequest(model, DatasetSpec.cifar10(50, 10),
                 new AugmentSpec(4, true, true), epochs, 10,
                 new OptimizerSpec("sgd", 0.9, true, 5e-4), schedule, 3, jobDir.resolve("model.zip"),
                 jobDir.resolve("checkpoints"));
@@ -112,11 +120,13 @@ class TrainerTest {
         assertThat(recorder.epochs.get(1).validation()).isNull();
     }
 
-    @Test
-    void runResumedAfterACrashContinuesTheScheduleAndRepeatsNoEpoch() throws Exception {
+    @ParameterizedTest
+    @EnumSource(names = {"SEEDNET", "RESNET20"})
+    void runResumedAfterACrashContinuesTheScheduleAndRepeatsNoEpoch(ModelArchitecture model) throws Exception {
         ScheduleSpec schedule = new ScheduleSpec("cosine-warmup", 0.05, 1, null, 0.0, 0.0);
         Recorder uninterrupted = new Recorder(Long.MAX_VALUE);
-        trainer.train(request(schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())), uninterrupted);
+        trainer.train(request(model, schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())),
+                uninterrupted);
 
         Path crashing = DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID());
         Recorder beforeCrash = new Recorder(Long.MAX_VALUE) {
@@ -128,10 +138,11 @@ class TrainerTest {
                 }
             }
         };
-        assertThatThrownBy(() -> trainer.train(request(schedule, 3, crashing), beforeCrash))
+        assertThatThrownBy(() -> trainer.train(request(model, schedule, 3, crashing), beforeCrash))
                 .hasMessageContaining("simulated crash");
         Recorder afterCrash = new Recorder(Long.MAX_VALUE);
-        assertThat(trainer.train(request(schedule, 3, crashing), afterCrash)).isEqualTo(TrainingOutcome.COMPLETED);
+        assertThat(trainer.train(request(model, schedule, 3, crashing), afterCrash))
+                .isEqualTo(TrainingOutcome.COMPLETED);
 
         assertThat(afterCrash.firstStep).isEqualTo(5); // the checkpoint after epoch 1
         assertThat(afterCrash.steps.get(0).step()).isEqualTo(5);
@@ -147,16 +158,17 @@ class TrainerTest {
         }
     }
 
-    @Test
-    void checkpointRoundTripGivesTheSameNextStep() throws Exception {
+    @ParameterizedTest
+    @EnumSource(names = {"SEEDNET", "RESNET20"})
+    void checkpointRoundTripGivesTheSameNextStep(ModelArchitecture model) throws Exception {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
-        trainer.train(request(new ScheduleSpec("constant", 0.02, null, null, null, null), 1), recorder);
+        trainer.train(request(model, new ScheduleSpec("constant", 0.02, null, null, null, null), 1, jobDir), recorder);
         CheckpointStore store = new CheckpointStore(jobDir.resolve("checkpoints"), 3);
         Checkpoint saved = store.latest().orElseThrow();
-        org.deeplearning4j.nn.multilayer.MultiLayerNetwork original = store.restore(saved);
+        Network original = model.restore(store.file(saved).toFile(), true);
         Checkpoint again = store.save(original, saved.epoch(), 0, saved.step() + 1, 0, 0.5);
 
-        org.deeplearning4j.nn.multilayer.MultiLayerNetwork restored = store.restore(again);
+        Network restored = model.restore(store.file(again).toFile(), true);
         org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(
                 org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32),
                 org.nd4j.linalg.factory.Nd4j.eye(10).getRows(0, 1, 2, 3)
@@ -164,8 +176,10 @@ class TrainerTest {
         original.fit(batch);
         restored.fit(batch);
 
-        assertThat(restored.params().data().asFloat()).containsExactly(original.params().data().asFloat());
-        assertThat(restored.getIterationCount()).isEqualTo(original.getIterationCount());
+        assertThat(restored.model().params().data().asFloat())
+                .containsExactly(original.model().params().data().asFloat());
+        assertThat(restored.output(batch.getFeatures()).data().asFloat())
+                .containsExactly(original.output(batch.getFeatures()).data().asFloat());
         assertThat(again.sha256()).hasSize(64);
         assertThat(store.best()).contains(again);
     }
