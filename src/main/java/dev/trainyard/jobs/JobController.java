@@ -137,7 +137,8 @@ class JobController {
 
     @GetMapping(path = "/{id}/model", produces = "application/zip")
     @Operation(summary = "Download the trained model", description = "A DL4J ModelSerializer zip with the updater "
-            + "state; load it with ModelSerializer.restoreMultiLayerNetwork. which=last (default): the final model, "
+            + "state; load it with ModelSerializer.restoreMultiLayerNetwork (seednet, lenet5) or "
+            + "restoreComputationGraph (resnet20). which=last (default): the final model, "
             + "409 until the job has SUCCEEDED; which=best: the checkpoint with the best validation accuracy.")
     ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
                                    @Parameter(description = "last or best") @RequestParam(defaultValue = "last")

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * shows the result (the effective spec).
  *
  * @param name      a label, up to 100 characters (default: model and dataset)
- * @param model     {@code seednet} (default) or {@code lenet5}
+ * @param model     {@code seednet} (default), {@code lenet5} or {@code resnet20}
  * @param augment   normalisation, random crops and flips (default: all on, crop 4)
  * @param epochs    1..1000 (default 10)
  * @param batchSize 1..4096 (default 64); steps per epoch are ceil(training images / batchSize)
@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
 @Schema(description = "A training job")
 public record JobSpec(
         @Schema(maxLength = 100) String name,
-        @Schema(allowableValues = {"seednet", "lenet5"}, defaultValue = "seednet") String model,
+        @Schema(allowableValues = {"seednet", "lenet5", "resnet20"}, defaultValue = "seednet") String model,
         DatasetSpec dataset,
         AugmentSpec augment,
         @Schema(minimum = "1", maximum = "1000", defaultValue = "10") Integer epochs,

@@ -130,7 +130,7 @@ public class Trainer {
     }
 
     /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
-    static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
+    public static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
                                                 Normalization normalization) {
         return images == null || images.count() == 0 ? null
                 : evaluate(network, images, batchSize, normalization, new int[images.classes().size()][images.classes().size()]);
