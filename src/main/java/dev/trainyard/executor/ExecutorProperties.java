@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param progressInterval how often a running job's progress and steps are written to the database
  * @param maxAttempts    how many times a job may start; a job that was running when the server died for the
  *                       last allowed time fails with {@code max_attempts_exceeded}
+ * @param trainingNice   the nice value (0..19) training threads run at, so that API requests are answered promptly
+ *                       while every core trains; 0 keeps the default priority
  */
 @Validated
 @ConfigurationProperties("trainyard.executor")
@@ -26,7 +28,8 @@ public record ExecutorProperties(
         @DefaultValue("auto") String slots,
         @NotNull @DefaultValue("5s") Duration pollInterval,
         @NotNull @DefaultValue("1s") Duration progressInterval,
-        @Min(1) @Max(100) @DefaultValue("3") int maxAttempts) {
+        @Min(1) @Max(100) @DefaultValue("3") int maxAttempts,
+        @Min(0) @Max(19) @DefaultValue("10") int trainingNice) {
 
     /** The slot count, with {@code auto} resolved to {@code devices}. */
     int slotCount(int devices) {

@@ -121,6 +121,7 @@ public class TrainingExecutor implements SmartLifecycle {
     }
 
     private void runSlot(int device) {
+        TrainingPriority.lowerCurrentThread(properties.trainingNice());
         if ("CUDA".equalsIgnoreCase(runtime.backend())) {
             Nd4j.getAffinityManager().unsafeSetDevice(device);
         }

@@ -30,7 +30,8 @@ import javax.imageio.ImageIO;
  * Reports start to healthy, the time of a 1,000,000-step schedule preview, the latency of {@code GET
  * /api/v1/jobs/{id}} at a fixed request rate while a seednet job trains, and the server's resident memory at the end
  * of each epoch. Arguments as {@code key=value}: {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
- * {@code jvm="-Xmx2g ..."} (options for the server JVM), {@code images=20000} (generated JPEGs to train on),
+ * {@code jvm="-Xmx2g ..."} (options for the server JVM), {@code server="--key=value ..."} (settings for
+ * the server), {@code images=20000} (generated JPEGs to train on),
  * {@code epochs=10}, {@code rate=100} (requests per second), {@code seconds=60}.
  */
 public final class ServerBenchmark {
@@ -72,6 +73,10 @@ public final class ServerBenchmark {
             command.addAll(Arrays.asList(jvm.trim().split("\\s+")));
         }
         command.addAll(List.of("-jar", jar.toString(), "--trainyard.data-dir=" + dataDir, "--server.port=" + port));
+        String serverArgs = options.getOrDefault("server", "");
+        if (!serverArgs.isBlank()) {
+            command.addAll(Arrays.asList(serverArgs.trim().split("\\s+")));
+        }
         System.out.printf("trainyard server benchmark, %s; server: %s%n", LocalDate.now(), String.join(" ", command));
 
         long launched = System.nanoTime();
@@ -90,8 +95,8 @@ public final class ServerBenchmark {
             memory.start();
             load(job, rate, seconds);
             waitFor(job, "SUCCEEDED");
+            memory.join(Duration.ofSeconds(5).toMillis());
             memory.interrupt();
-            memory.join();
             System.out.printf("resident memory at the end of each epoch (MiB): %s%n", mebibytes(rssAtEpochEnd));
             if (rssAtEpochEnd.containsKey(2) && rssAtEpochEnd.containsKey(epochs)) {
                 double change = 100.0 * (rssAtEpochEnd.get(epochs) - rssAtEpochEnd.get(2)) / rssAtEpochEnd.get(2);
@@ -144,7 +149,8 @@ public final class ServerBenchmark {
 
     private String submit(int epochs) throws Exception {
         String spec = "{\"name\":\"server benchmark\",\"model\":\"seednet\",\"dataset\":{\"name\":\"imagefolder\","
-                + "\"path\":\"generated\"},\"epochs\":" + epochs + ",\"batchSize\":64}";
+                + "\"path\":\"generated\"},\"epochs\":" + epochs + ",\"batchSize\":64,\"schedule\":{\"type\":"
+                + "\"cosine-warmup\",\"baseLr\":0.01,\"warmupEpochs\":1}}";
         HttpResponse<String> response = http.send(authorized("/api/v1/jobs").header("Content-Type",
                 "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -201,7 +207,10 @@ public final class ServerBenchmark {
                 int now = current.find() ? Integer.parseInt(current.group(1)) : epoch;
                 if (now > epoch || body.contains("\"SUCCEEDED\"")) {
                     rssAtEpochEnd.put(epoch, rss);
-                    epoch = now > epoch ? now : epoch + 1;
+                    if (now <= epoch) {
+                        return;
+                    }
+                    epoch = now;
                 }
                 Thread.sleep(200);
             }
