@@ -98,7 +98,7 @@ public final class ServerBenchmark {
             memory.join(Duration.ofSeconds(5).toMillis());
             memory.interrupt();
             System.out.printf("resident memory at the end of each epoch (MiB): %s%n", mebibytes(rssAtEpochEnd));
-            if (rssAtEpochEnd.containsKey(2) && rssAtEpochEnd.containsKey(epochs)) {
+            if (epochs > 2 && rssAtEpochEnd.containsKey(2) && rssAtEpochEnd.containsKey(epochs)) {
                 double change = 100.0 * (rssAtEpochEnd.get(epochs) - rssAtEpochEnd.get(2)) / rssAtEpochEnd.get(2);
                 System.out.printf("resident memory epoch 2 -> epoch %d: %+.1f%%%n", epochs, change);
             }
