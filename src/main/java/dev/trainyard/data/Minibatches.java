@@ -76,6 +76,10 @@ public final class Minibatches {
                                       java.util.function.IntFunction<Random> randomOfBatch) {
         return new Iterator<>() {
             private int next = Math.min(order.length, fromBatch * batchSize);
+            // why: reused for every full batch (ND4J copies them off-heap), so that a step allocates no
+            // 800 KB array on the heap for the garbage collector to move
+            private final float[] features = new float[batchSize * images.imageSize()];
+            private final float[] labels = new float[batchSize * images.classes().size()];
 
             @Override
             public boolean hasNext() {
@@ -88,14 +92,18 @@ public final class Minibatches {
                     throw new NoSuchElementException();
                 }
                 int size = Math.min(batchSize, order.length - next);
-                DataSet batch = assemble(order, next, size, augmentation, randomOfBatch.apply(next / batchSize));
+                boolean full = size == batchSize;
+                DataSet batch = assemble(order, next, size, augmentation, randomOfBatch.apply(next / batchSize),
+                        full ? features : new float[size * images.imageSize()],
+                        full ? labels : new float[size * images.classes().size()]);
                 next += size;
                 return batch;
             }
         };
     }
 
-    private DataSet assemble(int[] order, int from, int size, AugmentSpec augmentation, Random random) {
+    private DataSet assemble(int[] order, int from, int size, AugmentSpec augmentation, Random random,
+                             float[] features, float[] labels) {
         int channels = images.channels();
         int height = images.height();
         int width = images.width();
@@ -104,8 +112,7 @@ public final class Minibatches {
         int classes = images.classes().size();
         int crop = augmentation.randomCrop();
         boolean flips = augmentation.horizontalFlip();
-        float[] features = new float[size * imageSize];
-        float[] labels = new float[size * classes];
+        java.util.Arrays.fill(labels, 0f);
         byte[] pixels = images.pixels();
         for (int i = 0; i < size; i++) {
             int image = order[from + i];

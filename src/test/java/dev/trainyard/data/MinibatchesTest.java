@@ -52,6 +52,21 @@ class MinibatchesTest {
     }
 
     @Test
+    void batchesHeldTogetherKeepTheirOwnContentsThoughAssemblyReusesItsArrays() {
+        Minibatches batches = new Minibatches(images, 8, Normalization.of(images), new AugmentSpec(4, true, true));
+        List<DataSet> held = new ArrayList<>();
+        batches.shuffled(7, 3, 0).forEachRemaining(held::add);
+
+        for (int i = 0; i < held.size(); i++) {
+            DataSet alone = batches.shuffled(7, 3, i).next();
+            assertThat(held.get(i).getFeatures().data().asFloat()).as("features of batch %d", i)
+                    .containsExactly(alone.getFeatures().data().asFloat());
+            assertThat(held.get(i).getLabels().data().asFloat()).as("labels of batch %d", i)
+                    .containsExactly(alone.getLabels().data().asFloat());
+        }
+    }
+
+    @Test
     void lastBatchIsKeptAndEvaluationIsNotAugmented() {
         Minibatches batches = new Minibatches(images, 16, Normalization.IDENTITY, new AugmentSpec(4, true, false));
 
