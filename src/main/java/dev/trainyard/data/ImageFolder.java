@@ -97,11 +97,6 @@ final class ImageFolder {
                 listing.classes());
     }
 
-    /** Lists and decodes the images; see {@link #list}. */
-    LabeledImages read(List<String> classNames, Integer limit) throws IOException {
-        return decode(list(classNames, limit));
-    }
-
     /** How many images the folder holds, without decoding them. */
     int count() throws IOException {
         int count = 0;

@@ -96,12 +96,12 @@ public class Trainer {
                     double penalty = network.penalty();
                     network.fit(minibatch);
                     double loss = network.score() - penalty;
+                    int images = minibatch.numExamples();
                     release(minibatch);
                     double seconds = (System.nanoTime() - stepStart) / 1e9;
                     if (!Double.isFinite(loss)) {
                         throw new TrainingDivergedException(step, appliedRate.value, loss);
                     }
-                    int images = minibatch.numExamples();
                     lossSum += loss * images;
                     observer.stepFinished(new TrainingObserver.StepReport(step, epoch, loss, appliedRate.value,
                             images, seconds));

@@ -19,7 +19,7 @@ class ImageFolderTest {
         Path folder = ImageFolderFixture.write(root.resolve("fruit"), 4, 1);
         ImageFolder images = new ImageFolder(folder);
 
-        LabeledImages read = images.read(images.classNames(), null);
+        LabeledImages read = ImageFolder.decode(images.list(images.classNames(), null));
 
         assertThat(read.classes()).containsExactly("apple", "banana", "cherry");
         assertThat(read.count()).isEqualTo(12);
@@ -36,7 +36,7 @@ class ImageFolderTest {
         image.setRGB(3, 2, 0x102030);
         ImageIO.write(image, "png", classFolder.resolve("a.png").toFile());
 
-        LabeledImages read = new ImageFolder(root.resolve("one")).read(java.util.List.of("red"), null);
+        LabeledImages read = ImageFolder.decode(new ImageFolder(root.resolve("one")).list(java.util.List.of("red"), null));
 
         int pixel = 2 * 32 + 3;
         assertThat(read.pixels()[pixel]).isEqualTo((byte) 0x10);
@@ -66,14 +66,14 @@ class ImageFolderTest {
         Path folder = ImageFolderFixture.write(root.resolve("fruit"), 1, 1);
         Files.writeString(folder.resolve("apple/broken.png"), "not a png");
 
-        assertThatThrownBy(() -> new ImageFolder(folder).read(ImageFolderFixture.CLASSES, null))
+        assertThatThrownBy(() -> ImageFolder.decode(new ImageFolder(folder).list(ImageFolderFixture.CLASSES, null)))
                 .hasMessageContaining("broken.png");
     }
 
     @Test
     void validationSplitIsFixedDisjointAndSized() throws Exception {
         Path folder = ImageFolderFixture.write(root.resolve("fruit"), 10, 1);
-        LabeledImages all = new ImageFolder(folder).read(ImageFolderFixture.CLASSES, null);
+        LabeledImages all = ImageFolder.decode(new ImageFolder(folder).list(ImageFolderFixture.CLASSES, null));
 
         LabeledImages[] first = all.splitValidation(0.2);
         LabeledImages[] second = all.splitValidation(0.2);
