@@ -36,9 +36,11 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
@@ -52,7 +54,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  *       JPEGs in a temporary folder)</li>
  *   <li>{@code model=seednet}, {@code batch=64}, {@code runs=5}, {@code steps=100} (timed steps per run),
  *       {@code warmup=20}, {@code evalImages=10000}, {@code helpers=true} (oneDNN layer helpers; DL4J reads the
- *       switch once per layer, so compare settings in separate runs)</li>
+ *       switch once per layer, so compare settings in separate runs), {@code profile=true} (ND4J's per-op time
+ *       table over {@code steps} extra steps)</li>
  * </ul>
  */
 public final class TrainingBenchmark {
@@ -120,6 +123,9 @@ public final class TrainingBenchmark {
         Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, images.classes().size());
         Timing pipeline = pipelineSteps(network, batches, warmup, runs, steps);
         Timing staged = stagedSteps(network, batches, warmup, runs, steps);
+        if (Boolean.parseBoolean(option("profile", "false"))) {
+            profile(network, batches, steps);
+        }
         double peak = matmulGflops(2048, 10);
 
         report("steps with the data pipeline", pipeline, batchSize, trainingFlopsPerImage, peak);
@@ -197,6 +203,20 @@ public final class TrainingBenchmark {
             }
         }
         return timing;
+    }
+
+    /** ND4J's per-op time table over {@code steps} pre-staged steps (profiling slows the steps themselves). */
+    private static void profile(Network network, Minibatches batches, int steps) {
+        Iterator<DataSet> source = batches.shuffled(3, 0, 0);
+        DataSet batch = source.next();
+        OpProfiler.getInstance().reset();
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
+        for (int i = 0; i < steps; i++) {
+            network.fit(batch);
+        }
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        System.out.printf("per-op profile over %d steps (ND4J OpProfiler):%n", steps);
+        OpProfiler.getInstance().printOutDashboard();
     }
 
     private static void report(String what, Timing timing, int batchSize, double flopsPerImage, double peak) {
