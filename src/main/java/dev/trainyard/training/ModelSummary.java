@@ -53,9 +53,7 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
         List<LayerRow> rows = network instanceof Network.Graph graph ? graphRows(graph.graph(), batchSize)
                 : stackRows(((Network.LayerStack) network).network(), batchSize);
         long total = network.parameterCount();
-        long fixed = Arrays.stream(network instanceof Network.Graph graph ? graph.graph().getLayers()
-                        : ((Network.LayerStack) network).network().getLayers())
-                .mapToLong(ModelSummary::runningStatistics).sum();
+        long fixed = Arrays.stream(network.layers()).mapToLong(ModelSummary::runningStatistics).sum();
         return new ModelSummary(model.id(), batchSize, List.copyOf(rows), total, total - fixed);
     }
 

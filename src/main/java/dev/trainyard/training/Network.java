@@ -38,6 +38,9 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
 
     long parameterCount();
 
+    /** The layers that hold parameters, in no particular order. */
+    org.deeplearning4j.nn.api.Layer[] layers();
+
     default void setListeners(TrainingListener... listeners) {
         model().setListeners(listeners);
     }
@@ -93,6 +96,11 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
         public long parameterCount() {
             return network.numParams();
         }
+
+        @Override
+        public org.deeplearning4j.nn.api.Layer[] layers() {
+            return network.getLayers();
+        }
     }
 
     /** A network whose layers form a graph with one input and one output. */
@@ -140,6 +148,11 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
         @Override
         public long parameterCount() {
             return graph.numParams();
+        }
+
+        @Override
+        public org.deeplearning4j.nn.api.Layer[] layers() {
+            return graph.getLayers();
         }
     }
 }

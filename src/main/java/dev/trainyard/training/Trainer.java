@@ -148,10 +148,11 @@ public class Trainer {
             INDArray probabilities = network.output(batch.getFeatures());
             float[] p = probabilities.data().asFloat();
             float[] labels = batch.getLabels().data().asFloat();
+            int classes = (int) probabilities.size(1);
+            int examples = batch.numExamples();
             probabilities.close();
             release(batch);
-            int classes = (int) probabilities.size(1);
-            for (int i = 0; i < batch.numExamples(); i++) {
+            for (int i = 0; i < examples; i++) {
                 int predicted = 0;
                 int actual = 0;
                 for (int c = 0; c < classes; c++) {
