@@ -26,6 +26,11 @@ import org.springframework.stereotype.Component;
 public class Dl4jRuntime {
 
     static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+    /**
+     * libgomp's spin count, read once when ND4J's native library loads, so it can only come from the environment.
+     * why it matters: see docs/benchmarks.md (seednet steps about 30% faster at 1000 than at the default).
+     */
+    static final String SPIN_COUNT_VARIABLE = "GOMP_SPINCOUNT";
     private static final Logger log = LoggerFactory.getLogger(Dl4jRuntime.class);
 
     private final boolean layerHelpers;
@@ -36,6 +41,17 @@ public class Dl4jRuntime {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         log.info("ND4J backend {} with {} device(s); oneDNN layer helpers {}", backend(), deviceCount(),
                 oneDnnHelpersActive() ? "on" : "off");
+        if ("CPU".equalsIgnoreCase(backend()) && System.getenv(SPIN_COUNT_VARIABLE) == null) {
+            log.warn("{} is not set: ND4J's OpenMP threads spin up to 300,000 times between ops and take CPU from "
+                    + "the data pipeline and the web threads; start the server with {}=1000 (see the README)",
+                    SPIN_COUNT_VARIABLE, SPIN_COUNT_VARIABLE);
+        }
+    }
+
+    /** The OpenMP spin count the native library was started with, or "unset" (libgomp's default then). */
+    public String openMpSpinCount() {
+        String value = System.getenv(SPIN_COUNT_VARIABLE);
+        return value != null ? value : "unset";
     }
 
     /** {@code CPU} or {@code CUDA}. */

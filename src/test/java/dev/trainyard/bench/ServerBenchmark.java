@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +29,9 @@ import javax.imageio.ImageIO;
 /**
  * Measures the server as a user runs it: the packaged jar in its own JVM, started with the JVM options under test.
  * Reports start to healthy, the time of a 1,000,000-step schedule preview, the latency of {@code GET
- * /api/v1/jobs/{id}} at a fixed request rate while a seednet job trains, and the server's resident memory at the end
- * of each epoch. Arguments as {@code key=value}: {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
+ * /api/v1/jobs/{id}} at a fixed request rate while a seednet job trains (client-side, and the server's own time from
+ * Tomcat's access log), then, for a second seednet job of {@code epochs} epochs, its wall time and the server's
+ * resident memory at the end of each epoch. Arguments as {@code key=value}: {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
  * {@code jvm="-Xmx2g ..."} (options for the server JVM), {@code server="--key=value ..."} (settings for
  * the server), {@code images=20000} (generated JPEGs to train on),
  * {@code epochs=10}, {@code rate=100} (requests per second), {@code seconds=60}.
@@ -38,6 +40,9 @@ public final class ServerBenchmark {
 
     private static final Pattern STATE = Pattern.compile("\"state\":\"(\\w+)\"");
     private static final Pattern EPOCH = Pattern.compile("\"progress\":\\{\"epoch\":(\\d+)");
+    private static final Pattern STARTED = Pattern.compile("\"startedAt\":\"([^\"]+)\"");
+    private static final Pattern FINISHED = Pattern.compile("\"finishedAt\":\"([^\"]+)\"");
+    private static final String LOAD_MARK = "?from=load";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String base;
@@ -72,7 +77,13 @@ public final class ServerBenchmark {
         if (!jvm.isBlank()) {
             command.addAll(Arrays.asList(jvm.trim().split("\\s+")));
         }
-        command.addAll(List.of("-jar", jar.toString(), "--trainyard.data-dir=" + dataDir, "--server.port=" + port));
+        command.addAll(List.of("-jar", jar.toString(), "--trainyard.data-dir=" + dataDir, "--server.port=" + port,
+                // the server's own time per request (%D: microseconds), to tell it apart from the client's
+                "--server.tomcat.accesslog.enabled=true", "--server.tomcat.basedir=" + dataDir.resolve("tomcat"),
+                "--server.tomcat.accesslog.directory=" + dataDir.resolve("access"),
+                "--server.tomcat.accesslog.prefix=access", "--server.tomcat.accesslog.suffix=.log",
+                "--server.tomcat.accesslog.rotate=false", "--server.tomcat.accesslog.buffered=false",
+                "--server.tomcat.accesslog.pattern=%r %s %D"));
         String serverArgs = options.getOrDefault("server", "");
         if (!serverArgs.isBlank()) {
             command.addAll(Arrays.asList(serverArgs.trim().split("\\s+")));
@@ -88,13 +99,30 @@ public final class ServerBenchmark {
             token = Files.readString(dataDir.resolve("admin.token")).strip();
             previewTimes();
 
+            // the API load runs against a job of its own, so that its effect on memory (Tomcat's threads and
+            // buffers) is in place before the memory job's epoch 2
+            String loaded = submit(100);
+            waitFor(loaded, "RUNNING");
+            load(loaded, rate, seconds);
+            serverTimes(dataDir.resolve("access/access.log"), loaded);
+            http.send(authorized("/api/v1/jobs/" + loaded + "/cancel").POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            waitFor(loaded, "CANCELLED");
+
             String job = submit(epochs);
             waitFor(job, "RUNNING");
             Map<Integer, Long> rssAtEpochEnd = new TreeMap<>();
             Thread memory = new Thread(() -> sampleMemory(server.pid(), job, rssAtEpochEnd), "memory-sampler");
             memory.start();
-            load(job, rate, seconds);
             waitFor(job, "SUCCEEDED");
+            String finished = get("/api/v1/jobs/" + job);
+            Matcher started = STARTED.matcher(finished);
+            Matcher ended = FINISHED.matcher(finished);
+            if (started.find() && ended.find()) {
+                System.out.printf("job wall time (started to finished, %d epochs of %,d images with evaluation): "
+                        + "%.1f s%n", epochs, images, Duration.between(Instant.parse(started.group(1)),
+                        Instant.parse(ended.group(1))).toMillis() / 1e3);
+            }
             memory.join(Duration.ofSeconds(5).toMillis());
             memory.interrupt();
             System.out.printf("resident memory at the end of each epoch (MiB): %s%n", mebibytes(rssAtEpochEnd));
@@ -166,7 +194,7 @@ public final class ServerBenchmark {
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
-        HttpRequest request = authorized("/api/v1/jobs/" + job).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = authorized("/api/v1/jobs/" + job + LOAD_MARK).timeout(Duration.ofSeconds(10)).build();
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (long i = 0; i < (long) rate * seconds; i++) {
@@ -189,6 +217,20 @@ public final class ServerBenchmark {
         System.out.printf("GET /api/v1/jobs/{id} at %d requests/s for %d s while seednet trains: %d requests, "
                         + "%d errors; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, seconds, sorted.length,
                 errors.get(), percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
+    }
+
+    /** The server's time for the load's GETs (marked by a query parameter the API ignores), from Tomcat's log. */
+    private static void serverTimes(Path accessLog, String job) throws IOException {
+        String jobLine = "GET /api/v1/jobs/" + job + LOAD_MARK + " HTTP/1.1 200 ";
+        List<Double> times = new ArrayList<>();
+        for (String line : Files.readAllLines(accessLog)) {
+            if (line.startsWith(jobLine)) {
+                times.add(Long.parseLong(line.substring(jobLine.length()).strip()) / 1e3);
+            }
+        }
+        double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf("  the same requests, server time (Tomcat access log): p50 %.1f ms, p99 %.1f ms, "
+                + "max %.1f ms%n", percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
     }
 
     private static double percentile(double[] sorted, double percent) {

@@ -136,16 +136,17 @@ public final class TrainingBenchmark {
         LabeledImages evaluated = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, evalImages, null,
                 null)).train();
         int evalCount = evaluated.count();
+        int evalBatch = number("evalBatch", batchSize);
         double[] evalSeconds = new double[3];
         for (int i = 0; i < evalSeconds.length; i++) {
             long start = System.nanoTime();
-            Trainer.evaluate(network, evaluated, batchSize, normalization);
+            Trainer.evaluate(network, evaluated, evalBatch, normalization);
             evalSeconds[i] = (System.nanoTime() - start) / 1e9;
         }
         Arrays.sort(evalSeconds);
         double trainingShare = evalCount / (batchSize * 1000 / pipeline.median(pipeline.msPerStep));
-        System.out.printf("evaluation pass over %,d images: median %.2f s of 3 (%.0f images/s); training the same "
-                        + "images takes %.2f s: evaluation is %.1fx faster%n", evalCount, evalSeconds[1],
+        System.out.printf("evaluation pass over %,d images (batch %d): median %.2f s of 3 (%.0f images/s); training the same "
+                        + "images takes %.2f s: evaluation is %.1fx faster%n", evalCount, evalBatch, evalSeconds[1],
                 evalCount / evalSeconds[1], trainingShare, trainingShare / evalSeconds[1]);
         System.out.printf("float32 matrix product 2048^3 (ND4J mmul): %.1f GFLOP/s (median of 10)%n", peak);
     }
@@ -278,8 +279,9 @@ public final class TrainingBenchmark {
         List<String> simd = Stream.of("avx2", "fma", "avx512f", "avx512bw", "avx512_bf16", "avx512_vnni")
                 .filter(flag -> flags.matches(".*\\b" + flag + "\\b.*")).toList();
         System.out.printf("machine: %s; CPU SIMD %s%n", runtime.deviceName(), simd);
-        System.out.printf("ND4J: backend %s, %s; OpenMP threads %d; Java %s, %s%n", runtime.backend(),
-                nativeOps.buildInfo().replace('\n', ' ').strip(), nativeOps.ompGetMaxThreads(),
+        System.out.printf("ND4J: backend %s, %s; OpenMP threads %d, GOMP_SPINCOUNT %s; Java %s, %s%n",
+                runtime.backend(), nativeOps.buildInfo().replace('\n', ' ').strip(), nativeOps.ompGetMaxThreads(),
+                runtime.openMpSpinCount(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
         System.out.printf("oneDNN layer helpers: %s%n", runtime.oneDnnHelpersActive() ? "in use" : "not in use");
     }
