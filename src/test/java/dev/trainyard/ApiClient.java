@@ -1,10 +1,12 @@
 package dev.trainyard;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
@@ -57,6 +59,21 @@ public final class ApiClient {
             Thread.sleep(100);
         }
         throw new AssertionError("gave up after " + timeout + " polling " + path + "; last answer: " + last);
+    }
+
+    /** Polls {@code /actuator/health} until it answers 200, for a server started in another process. */
+    public ApiClient awaitHealthy(Duration timeout, Path serverLog) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                if (get("/actuator/health").statusCode() == 200) {
+                    return this;
+                }
+            } catch (UncheckedIOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("the server did not become healthy; see " + serverLog);
     }
 
     private HttpRequest.Builder request(String path) {

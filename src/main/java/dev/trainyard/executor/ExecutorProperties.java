@@ -20,6 +20,13 @@ import org.springframework.validation.annotation.Validated;
  *                       last allowed time fails with {@code max_attempts_exceeded}
  * @param trainingNice   the nice value (0..19) training threads run at, so that API requests are answered promptly
  *                       while every core trains; 0 keeps the default priority
+ * @param replicaId      this server's name among replicas sharing one database; each must differ. Blank: the host
+ *                       name (the pod's name on Kubernetes). Running jobs it held before a restart are taken back at
+ *                       once; other replicas' jobs only when their lease expires
+ * @param heartbeatInterval how often a replica renews the leases of the jobs it runs, sees cancel requests made on
+ *                       other replicas, and looks for expired leases
+ * @param leaseTimeout   a running job whose lease was not renewed for this long is queued again (its holder is
+ *                       presumed dead, paused or cut off) and resumes from its last checkpoint
  */
 @Validated
 @ConfigurationProperties("trainyard.executor")
@@ -29,7 +36,34 @@ public record ExecutorProperties(
         @NotNull @DefaultValue("5s") Duration pollInterval,
         @NotNull @DefaultValue("1s") Duration progressInterval,
         @Min(1) @Max(100) @DefaultValue("3") int maxAttempts,
-        @Min(0) @Max(19) @DefaultValue("10") int trainingNice) {
+        @Min(0) @Max(19) @DefaultValue("10") int trainingNice,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{0,100}", message = "must be letters, digits, '.', '_' or '-'")
+        @DefaultValue("") String replicaId,
+        @NotNull @DefaultValue("10s") Duration heartbeatInterval,
+        @NotNull @DefaultValue("60s") Duration leaseTimeout) {
+
+    public ExecutorProperties {
+        if (heartbeatInterval != null && leaseTimeout != null && leaseTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("trainyard.executor.lease-timeout (" + leaseTimeout + ") must be at "
+                    + "least twice trainyard.executor.heartbeat-interval (" + heartbeatInterval + ")");
+        }
+    }
+
+    /** The configured replica id, or the host's name. */
+    String resolvedReplicaId() {
+        if (!replicaId.isBlank()) {
+            return replicaId;
+        }
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "trainyard";
+            }
+        }
+        return host;
+    }
 
     /** The slot count, with {@code auto} resolved to {@code devices}. */
     int slotCount(int devices) {

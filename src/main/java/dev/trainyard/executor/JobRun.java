@@ -3,6 +3,8 @@ package dev.trainyard.executor;
 import dev.trainyard.jobs.Job;
 import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.JobMetricsRepository;
+import dev.trainyard.jobs.Lease;
+import dev.trainyard.jobs.LeaseLostException;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.training.RunRecord;
 import dev.trainyard.training.TrainingObserver;
@@ -16,41 +18,59 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Carries one job's training reports to the job table and the metrics: steps are buffered and written together
  * at most every {@code progressInterval} and at the end of every epoch, so the database is not hit once per step.
+ * Every write names the run's {@link Lease}; once another attempt holds the job, writes throw
+ * {@link dev.trainyard.jobs.LeaseLostException} and the trainer stops.
  */
 final class JobRun implements TrainingObserver {
 
+    private static final Logger log = LoggerFactory.getLogger(JobRun.class);
     private static final double SPEED_SMOOTHING = 0.1;
 
+    private final Lease lease;
     private final UUID jobId;
     private final JobLifecycle lifecycle;
     private final TrainyardMetrics metrics;
     private final long progressIntervalNanos;
-    private final Path log;
+    private final Path logFile;
     private final List<JobMetricsRepository.StepMetric> pending = new ArrayList<>();
+    private final List<JobMetricsRepository.EpochMetric> pendingEpochs = new ArrayList<>();
     private volatile boolean stopRequested;
+    private volatile boolean leaseLost;
     private long lastFlush = System.nanoTime();
     private double imagesPerSecond;
     private int epoch = 1;
     private StepReport last;
 
-    JobRun(UUID jobId, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval, Path log) {
-        this.jobId = jobId;
-        this.log = log;
+    JobRun(Lease lease, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval, Path log) {
+        this.lease = lease;
+        this.jobId = lease.jobId();
+        this.logFile = log;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.progressIntervalNanos = progressInterval.toNanos();
     }
 
-    UUID jobId() {
-        return jobId;
+    Lease lease() {
+        return lease;
     }
 
     /** Asks the trainer to stop before its next step. */
     void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Another attempt holds the job now: stop before the next step and write nothing more. */
+    void leaseLost() {
+        leaseLost = true;
         stopRequested = true;
     }
 
@@ -59,9 +79,10 @@ final class JobRun implements TrainingObserver {
         return stopRequested;
     }
 
+
     @Override
     public void started(int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record) {
-        lifecycle.planned(jobId, stepsPerEpoch, totalSteps, firstStep, firstEpoch, record);
+        lifecycle.planned(lease, stepsPerEpoch, totalSteps, firstStep, firstEpoch, record);
         if (firstStep > 0) {
             log("resuming at step %d (epoch %d) from a checkpoint", firstStep, firstEpoch + 1);
         } else {
@@ -87,12 +108,12 @@ final class JobRun implements TrainingObserver {
 
     @Override
     public void epochFinished(EpochReport report) {
-        flush();
         Evaluation validation = report.validation();
         Evaluation test = report.test();
-        lifecycle.epochFinished(jobId, new JobMetricsRepository.EpochMetric(report.epoch(), report.trainLoss(),
+        pendingEpochs.add(new JobMetricsRepository.EpochMetric(report.epoch(), report.trainLoss(),
                 validation == null ? null : validation.loss(), validation == null ? null : validation.accuracy(),
                 test == null ? null : test.loss(), test == null ? null : test.accuracy(), report.seconds()));
+        flush();
         metrics.epochFinished(jobId, report.epoch(), validation == null ? Double.NaN : validation.accuracy(),
                 test == null ? Double.NaN : test.accuracy());
         log("epoch %d: train loss %.4f%s%s, %.1f s, %.0f images/s", report.epoch(), report.trainLoss(),
@@ -107,22 +128,52 @@ final class JobRun implements TrainingObserver {
     /** Appends a line to the job's log file; a log that cannot be written must not stop training. */
     void log(String format, Object... values) {
         try {
-            Files.createDirectories(log.getParent());
-            Files.writeString(log, Instant.now() + " " + String.format(Locale.ROOT, format, values) + "\n",
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, Instant.now() + " " + String.format(Locale.ROOT, format, values) + "\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(JobRun.class).warn("Cannot write {}: {}", log, e.getMessage());
+            log.warn("Cannot write {}: {}", logFile, e.getMessage());
         }
     }
 
-    /** Writes buffered steps and the latest progress. */
+    /**
+     * Writes buffered steps, finished epochs and the latest progress. While the database cannot be reached they stay
+     * buffered and training goes on; the next flush writes them (or finds the lease taken over meanwhile).
+     */
     void flush() {
         lastFlush = System.nanoTime();
         if (last == null) {
             return;
         }
-        lifecycle.progressed(jobId, new Job.Progress(epoch, last.step() + 1, null, null, last.loss(),
-                last.learningRate(), imagesPerSecond), List.copyOf(pending));
-        pending.clear();
+        try {
+            lifecycle.progressed(lease, new Job.Progress(epoch, last.step() + 1, null, null, last.loss(),
+                    last.learningRate(), imagesPerSecond), List.copyOf(pending));
+            pending.clear();
+            while (!pendingEpochs.isEmpty()) {
+                lifecycle.epochFinished(lease, pendingEpochs.get(0));
+                pendingEpochs.remove(0);
+            }
+        } catch (TransientDataAccessException | DataAccessResourceFailureException
+                 | CannotCreateTransactionException e) {
+            log.warn("Job {}: progress kept in memory, the database is unavailable ({})", jobId, e.getMessage());
+        }
+    }
+
+    /**
+     * Before a checkpoint or the model is written: only while the lease is confirmed. A database that cannot confirm
+     * it stops the run like a lost lease; the job stays RUNNING until its lease expires and then resumes from its
+     * previous checkpoint.
+     */
+    @Override
+    public void beforeSave() {
+        if (leaseLost) {
+            throw new LeaseLostException(lease);
+        }
+        try {
+            lifecycle.requireHeld(lease);
+        } catch (TransientDataAccessException | DataAccessResourceFailureException
+                 | CannotCreateTransactionException e) {
+            throw new LeaseLostException(lease);
+        }
     }
 }

@@ -6,6 +6,8 @@ import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.JobService;
 import dev.trainyard.jobs.JobSpec;
 import dev.trainyard.jobs.JobState;
+import dev.trainyard.jobs.Lease;
+import dev.trainyard.jobs.LeaseLostException;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.training.Dl4jRuntime;
@@ -20,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,9 +35,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs queued jobs, one per slot. A slot is a dedicated platform thread bound to one device; it claims the next job
- * from the job table, trains it and records the end state. On start, jobs left RUNNING by a dead process are queued
- * again to resume from their last checkpoint (or failed after {@code maxAttempts}) before any slot claims work; on
- * shutdown, running jobs checkpoint and go back to the queue.
+ * from the job table (shared by every replica), trains it under the claim's {@link Lease} and records the end state.
+ *
+ * <p>A lease thread renews the leases of this replica's running jobs every heartbeat interval, stops a job whose
+ * lease another replica took over or that a client cancelled on any replica, and queues again the jobs of replicas
+ * that stopped renewing (they resume from their last checkpoint). On start, jobs this replica held before a restart
+ * are queued again at once. On shutdown, slots stop claiming, and running jobs checkpoint and go back to the queue
+ * within the shutdown grace.
  */
 @Component
 public class TrainingExecutor implements SmartLifecycle {
@@ -46,32 +54,31 @@ public class TrainingExecutor implements SmartLifecycle {
     private final DataDirectory dataDirectory;
     private final ExecutorProperties properties;
     private final Dl4jRuntime runtime;
+    private final ShutdownProperties shutdown;
+    private final String replicaId;
     private final Semaphore wakeups = new Semaphore(0);
     private final Map<UUID, JobRun> active = new ConcurrentHashMap<>();
     private final List<Thread> slots = new ArrayList<>();
+    private ScheduledExecutorService leases;
     private volatile boolean running;
 
     public TrainingExecutor(JobLifecycle lifecycle, Trainer trainer, TrainyardMetrics metrics,
-                            DataDirectory dataDirectory, ExecutorProperties properties, Dl4jRuntime runtime) {
+                            DataDirectory dataDirectory, ExecutorProperties properties, ShutdownProperties shutdown,
+                            Dl4jRuntime runtime) {
         this.lifecycle = lifecycle;
         this.trainer = trainer;
         this.metrics = metrics;
         this.dataDirectory = dataDirectory;
         this.properties = properties;
+        this.shutdown = shutdown;
         this.runtime = runtime;
+        this.replicaId = properties.resolvedReplicaId();
     }
 
     @Override
     public synchronized void start() {
-        JobLifecycle.Recovery recovery = lifecycle.recoverInterrupted(properties.maxAttempts());
-        if (!recovery.requeued().isEmpty()) {
-            log.warn("Re-queued {} job(s) that were running when the server stopped; they resume from their last "
-                    + "checkpoint: {}", recovery.requeued().size(), recovery.requeued());
-        }
-        if (!recovery.failed().isEmpty()) {
-            log.warn("Failed {} job(s) after {} attempts: {}", recovery.failed().size(), properties.maxAttempts(),
-                    recovery.failed());
-        }
+        report(lifecycle.recoverClaimedBy(replicaId + "/", properties.maxAttempts()));
+        report(lifecycle.recoverExpired(properties.leaseTimeout(), properties.maxAttempts()));
         running = true;
         int count = properties.slotCount(runtime.deviceCount());
         for (int slot = 0; slot < count; slot++) {
@@ -80,26 +87,72 @@ public class TrainingExecutor implements SmartLifecycle {
             slots.add(thread);
             thread.start();
         }
-        log.info("Executor started with {} slot(s) on the {} backend", count, runtime.backend());
+        leases = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "trainyard-leases"));
+        long period = properties.heartbeatInterval().toMillis();
+        leases.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+        log.info("Executor started as replica {} with {} slot(s) on the {} backend", replicaId, count,
+                runtime.backend());
     }
 
+    /**
+     * Stops claiming, asks running jobs to checkpoint and release themselves, and waits for them within the shutdown
+     * grace; a slot still busy after it is interrupted (its job's lease then expires and another replica resumes it).
+     */
     @Override
     public synchronized void stop() {
         running = false;
         active.values().forEach(JobRun::requestStop);
         wakeups.release(slots.size());
+        long deadline = System.nanoTime() + shutdown.grace().toNanos();
         for (Thread slot : slots) {
             try {
-                slot.join(TimeUnit.SECONDS.toMillis(30));
+                slot.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 if (slot.isAlive()) {
+                    log.warn("{} did not stop within the shutdown grace of {}", slot.getName(), shutdown.grace());
                     slot.interrupt();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
         slots.clear();
+        if (leases != null) {
+            leases.shutdownNow();
+        }
+    }
+
+    /** Renews this replica's leases, passes on cancel requests and lost leases, and takes back abandoned jobs. */
+    private void heartbeat() {
+        try {
+            for (JobRun run : active.values()) {
+                switch (lifecycle.renew(run.lease())) {
+                    case LOST -> run.leaseLost();
+                    case CANCEL_REQUESTED -> run.requestStop();
+                    case HELD -> {
+                    }
+                }
+            }
+            JobLifecycle.Recovery recovery = lifecycle.recoverExpired(properties.leaseTimeout(),
+                    properties.maxAttempts());
+            report(recovery);
+            if (!recovery.requeued().isEmpty()) {
+                wakeups.release(recovery.requeued().size());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Lease heartbeat failed (retrying in {}): {}", properties.heartbeatInterval(), e.getMessage());
+        }
+    }
+
+    private void report(JobLifecycle.Recovery recovery) {
+        if (!recovery.requeued().isEmpty()) {
+            log.warn("Re-queued {} job(s) whose holder stopped renewing its lease; they resume from their last "
+                    + "checkpoint: {}", recovery.requeued().size(), recovery.requeued());
+        }
+        if (!recovery.failed().isEmpty()) {
+            log.warn("Failed {} job(s) after {} attempts: {}", recovery.failed().size(), properties.maxAttempts(),
+                    recovery.failed());
+        }
     }
 
     @Override
@@ -125,12 +178,12 @@ public class TrainingExecutor implements SmartLifecycle {
         if ("CUDA".equalsIgnoreCase(runtime.backend())) {
             Nd4j.getAffinityManager().unsafeSetDevice(device);
         }
-        String claimant = Thread.currentThread().getName();
+        String claimant = replicaId + "/slot-" + device;
         while (running) {
             try {
                 Optional<Job> job = lifecycle.claimNext(claimant);
                 if (job.isPresent()) {
-                    run(job.get());
+                    run(job.get(), claimant);
                 } else if (wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
                     wakeups.drainPermits();
                 }
@@ -144,13 +197,15 @@ public class TrainingExecutor implements SmartLifecycle {
         }
     }
 
-    private void run(Job job) throws InterruptedException {
+    private void run(Job job, String claimant) throws InterruptedException {
         UUID id = job.id();
-        JobRun run = new JobRun(id, lifecycle, metrics, properties.progressInterval(), dataDirectory.log(id));
+        Lease lease = Lease.of(job);
+        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), dataDirectory.log(id));
         active.put(id, run);
-        log.info("Training job {} ({})", id, job.spec().name());
+        log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
+        run.log("attempt %d on %s", job.attempt(), claimant);
         try {
-            if (lifecycle.isCancelRequested(id)) {
+            if (job.cancelRequested()) {
                 run.requestStop();
             }
             TrainingOutcome outcome = trainer.train(request(job), run);
@@ -160,16 +215,20 @@ public class TrainingExecutor implements SmartLifecycle {
             } else if (running) {
                 end(run, JobState.CANCELLED, null);
             } else {
-                lifecycle.release(id);
-                run.log("released on shutdown; it resumes from its checkpoint on the next start");
+                lifecycle.release(lease);
+                run.log("released on shutdown; it resumes from its checkpoint");
             }
+        } catch (LeaseLostException e) {
+            log.warn("Stopped job {}: attempt {} lost its lease to another replica; wrote nothing more", id,
+                    job.attempt());
+            run.log("attempt %d stopped: its lease was taken over", job.attempt());
         } catch (DatasetUnavailableException e) {
             end(run, JobState.FAILED, new Job.JobError("dataset_unavailable", e.getMessage()));
         } catch (TrainingDivergedException e) {
             run.flush();
             end(run, JobState.FAILED, new Job.JobError("diverged", e.getMessage()));
         } catch (InterruptedException e) {
-            lifecycle.release(id);
+            lifecycle.release(lease);
             throw e;
         } catch (Exception e) {
             log.error("Job {} failed", id, e);
@@ -183,8 +242,13 @@ public class TrainingExecutor implements SmartLifecycle {
     }
 
     private void end(JobRun run, JobState state, Job.JobError error) {
-        lifecycle.finish(run.jobId(), state, error);
-        run.log("%s%s", state, error == null ? "" : " (" + error.code() + "): " + error.message());
+        try {
+            lifecycle.finish(run.lease(), state, error);
+            run.log("%s%s", state, error == null ? "" : " (" + error.code() + "): " + error.message());
+        } catch (LeaseLostException e) {
+            log.warn("Job {} ended here as {}, but another attempt holds it now; not recorded", run.lease().jobId(),
+                    state);
+        }
     }
 
     private TrainingRequest request(Job job) {

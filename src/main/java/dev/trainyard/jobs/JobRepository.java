@@ -143,39 +143,118 @@ public class JobRepository {
                 .list();
     }
 
-    /** RUNNING back to QUEUED without counting the attempt, for a job this server stopped on purpose. */
-    public boolean release(UUID id) {
+    /** RUNNING back to QUEUED without counting the attempt, for a job its holder stopped on purpose. */
+    public boolean release(Lease lease) {
         return jdbc.sql("update jobs set state = 'QUEUED', attempt = attempt - 1, claimed_by = null, "
-                        + "version = version + 1 where id = :id and state = 'RUNNING'")
-                .param("id", id.toString())
+                        + "heartbeat_at = null, version = version + 1 "
+                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
                 .update() == 1;
     }
 
-    public void updatePlan(UUID id, int stepsPerEpoch, long totalSteps, long step, int epoch, RunRecord record) {
-        jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, epoch = :epoch, "
-                        + "step = :step, run_record = :record, version = version + 1 "
-                        + "where id = :id and state = 'RUNNING'")
+    /** Ends the run of {@code lease} in {@code to}, if that attempt still holds the job. */
+    public boolean finish(Lease lease, JobState to, Job.JobError error, Instant now) {
+        return jdbc.sql("update jobs set state = :to, version = version + 1, error_code = :code, "
+                        + "error_message = :message, finished_at = :now, claimed_by = null, heartbeat_at = null "
+                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
+                .param("to", to.name())
+                .param("code", error == null ? null : error.code(), java.sql.Types.VARCHAR)
+                .param("message", error == null ? null : truncate(error.message()), java.sql.Types.VARCHAR)
+                .param("now", timestamp(now))
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .update() == 1;
+    }
+
+    /**
+     * Locks the job's row until the current transaction ends, if {@code lease} still holds the job: the writes that
+     * follow in the transaction cannot interleave with a takeover.
+     */
+    public boolean lockIfHeld(Lease lease) {
+        return jdbc.sql("select id from jobs where id = :id and attempt = :attempt and state = 'RUNNING' for update")
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .query(String.class)
+                .optional()
+                .isPresent();
+    }
+
+    /**
+     * Renews the lease. Not a change a client sees, so the version stays.
+     *
+     * @return whether {@code lease} still holds the job
+     */
+    public boolean renew(Lease lease, Instant now) {
+        return jdbc.sql("update jobs set heartbeat_at = :now where id = :id and attempt = :attempt "
+                        + "and state = 'RUNNING'")
+                .param("now", timestamp(now))
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .update() == 1;
+    }
+
+    /** Running jobs whose lease was last renewed before {@code cutoff}, or that have none. */
+    public List<Lease> findExpired(Instant cutoff) {
+        return jdbc.sql("select id, attempt from jobs where state = 'RUNNING' "
+                        + "and (heartbeat_at is null or heartbeat_at < :cutoff) order by seq")
+                .param("cutoff", timestamp(cutoff))
+                .query(JobRepository::lease)
+                .list();
+    }
+
+    /** Running jobs held by a claimant whose name starts with {@code claimantPrefix}. */
+    public List<Lease> findClaimedBy(String claimantPrefix) {
+        return jdbc.sql("select id, attempt from jobs where state = 'RUNNING' "
+                        + "and left(claimed_by, :length) = :claimant order by seq")
+                .param("length", claimantPrefix.length())
+                .param("claimant", claimantPrefix)
+                .query(JobRepository::lease)
+                .list();
+    }
+
+    private static Lease lease(ResultSet rs, int row) throws SQLException {
+        return new Lease(UUID.fromString(rs.getString("id")), rs.getInt("attempt"));
+    }
+
+    /** Puts a job whose holder is gone back in the queue (the attempt counts), if {@code lease} still holds it. */
+    public boolean requeue(Lease lease) {
+        return jdbc.sql("update jobs set state = 'QUEUED', claimed_by = null, heartbeat_at = null, "
+                        + "version = version + 1 where id = :id and attempt = :attempt and state = 'RUNNING'")
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .update() == 1;
+    }
+
+    public boolean updatePlan(Lease lease, int stepsPerEpoch, long totalSteps, long step, int epoch,
+                              RunRecord record) {
+        return jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, "
+                        + "epoch = :epoch, step = :step, run_record = :record, version = version + 1 "
+                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
                 .param("record", record == null ? null : json.writeValueAsString(record), java.sql.Types.VARCHAR)
                 .param("stepsPerEpoch", stepsPerEpoch)
                 .param("totalSteps", totalSteps)
                 .param("epoch", epoch)
                 .param("step", step)
-                .param("id", id.toString())
-                .update();
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .update() == 1;
     }
 
-    public void updateProgress(UUID id, Job.Progress progress, Instant now) {
-        jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
+    /** The latest progress; writing it renews the lease too. */
+    public boolean updateProgress(Lease lease, Job.Progress progress, Instant now) {
+        return jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
                         + "images_per_second = :ips, heartbeat_at = :now, version = version + 1 "
-                        + "where id = :id and state = 'RUNNING'")
+                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
                 .param("epoch", progress.epoch())
                 .param("step", progress.step())
                 .param("loss", progress.loss())
                 .param("lr", progress.learningRate())
                 .param("ips", progress.imagesPerSecond())
                 .param("now", timestamp(now))
-                .param("id", id.toString())
-                .update();
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .update() == 1;
     }
 
     private Job map(ResultSet rs, int row) throws SQLException {

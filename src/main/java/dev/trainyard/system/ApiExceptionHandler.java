@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -31,6 +34,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private static final long DATABASE_RETRY_AFTER_SECONDS = 5;
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException e, WebRequest request) {
@@ -87,6 +91,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             problem.setInstance(instance(request));
         }
         return super.handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    /**
+     * The database cannot be reached (or gave up on the connection): nothing was changed, and the request can be
+     * repeated once it is back. The connection pool's timeout bounds how long this takes to answer.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+            TransientDataAccessException.class})
+    ResponseEntity<Object> databaseUnavailable(Exception e, WebRequest request) {
+        log.warn("Database unavailable answering {}: {}", instance(request), e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER_SECONDS))
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.UNAVAILABLE, "Service unavailable",
+                        "The job database cannot be reached; nothing was changed. Retry after "
+                                + DATABASE_RETRY_AFTER_SECONDS + " seconds.", request));
     }
 
     @ExceptionHandler(Exception.class)

@@ -16,7 +16,9 @@ class OpenApiProblems implements OpenApiCustomizer {
             "400", "Invalid or malformed request; nothing was changed",
             "401", "Missing or unknown bearer token",
             "404", "No such job for this token",
-            "409", "Not possible in the job's current state");
+            "409", "Not possible in the job's current state",
+            "503", "The job database cannot be reached; nothing was changed; retry after the Retry-After header's "
+                    + "seconds");
 
     @Override
     public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {

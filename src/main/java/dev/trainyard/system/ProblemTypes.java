@@ -13,6 +13,7 @@ public final class ProblemTypes {
     public static final URI CONFLICT = of("conflict");
     public static final URI UNSUPPORTED = of("unsupported");
     public static final URI TOO_LARGE = of("too-large");
+    public static final URI UNAVAILABLE = of("unavailable");
     public static final URI SERVER_ERROR = of("server-error");
 
     private ProblemTypes() {

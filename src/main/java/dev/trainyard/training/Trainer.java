@@ -85,6 +85,7 @@ public class Trainer {
                 while (batches.hasNext()) {
                     if (observer.stopRequested() || Thread.currentThread().isInterrupted()) {
                         if (step > stepAtStart) {
+                            observer.beforeSave();
                             checkpoints.save(network, epoch, batch, step, lossSum, null);
                         }
                         return TrainingOutcome.STOPPED;
@@ -116,9 +117,10 @@ public class Trainer {
             observer.epochFinished(new TrainingObserver.EpochReport(epoch + 1, lossSum / train.imageCount(),
                     validation, test, (System.nanoTime() - epochStart) / 1e9));
             TrainingObserver.Evaluation judged = validation != null ? validation : test;
+            observer.beforeSave();
             checkpoints.save(network, epoch + 1, 0, step, 0, judged == null ? null : judged.accuracy());
         }
-        save(network, request.modelFile());
+        save(network, request.modelFile(), observer);
         LabeledImages judged = data.test() != null ? data.test() : data.validation();
         if (judged != null && judged.count() > 0) {
             int classes = judged.classes().size();
@@ -180,11 +182,12 @@ public class Trainer {
         minibatch.getLabels().close();
     }
 
-    private static void save(Network network, Path modelFile) throws IOException {
+    private static void save(Network network, Path modelFile, TrainingObserver observer) throws IOException {
         Files.createDirectories(modelFile.getParent());
         Path partial = Files.createTempFile(modelFile.getParent(), ".model-", ".zip.part");
         try {
             network.save(partial.toFile());
+            observer.beforeSave();
             Files.move(partial, modelFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(partial);

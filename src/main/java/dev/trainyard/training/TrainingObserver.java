@@ -22,6 +22,13 @@ public interface TrainingObserver {
     boolean stopRequested();
 
     /**
+     * Called before each checkpoint and before the finished model is moved into place. An observer whose run may no
+     * longer write (another attempt took the job over) throws, and the trainer writes nothing.
+     */
+    default void beforeSave() {
+    }
+
+    /**
      * One optimizer step.
      *
      * @param step         0-based index of the step

@@ -9,7 +9,6 @@ import dev.trainyard.data.Cifar10Fixture;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -44,49 +43,21 @@ class CrashRecoveryTest {
                 .redirectOutput(dataDir.resolve(name + ".log").toFile())
                 .start();
         servers.add(server);
-        ApiClient client = new ApiClient(port, TestServer.ALICE);
-        Instant deadline = Instant.now().plusSeconds(90);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (client.get("/actuator/health").statusCode() == 200) {
-                    return client;
-                }
-            } catch (java.io.UncheckedIOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the server did not become healthy; see " + dataDir.resolve(name + ".log"));
+        return new ApiClient(port, TestServer.ALICE).awaitHealthy(Duration.ofSeconds(90), dataDir.resolve(name + ".log"));
     }
 
     @Test
     void jobKilledMidEpochResumesAfterRestartAndFinishes() throws Exception {
         Cifar10Fixture.write(dataDir.resolve("datasets"), 200, 40, 5);
         ApiClient first = startServer("first");
-        String spec = """
-                {"epochs": 4, "batchSize": 10, "seed": 3, "dataset": {"trainLimit": 1000, "testLimit": 40},
-                 "schedule": {"baseLr": 0.05, "warmupEpochs": 1}}""";
-        String id = first.json(first.post("/api/v1/jobs", spec)).get("id").asString();
-        // mid-epoch 2: one epoch-end checkpoint exists, and steps after it have been recorded
-        first.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2), job -> job.at("/progress/step").asLong() >= 130);
+        String id = first.json(first.post("/api/v1/jobs", InterruptedJob.SPEC)).get("id").asString();
+        first.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+                job -> job.at("/progress/step").asLong() >= InterruptedJob.INTERRUPT_AT_STEP);
 
         servers.get(0).destroyForcibly().waitFor();
 
         ApiClient second = startServer("second");
-        JsonNode done = second.poll("/api/v1/jobs/" + id, Duration.ofMinutes(3),
-                job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
-        assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertThat(done.get("attempt").asInt()).isEqualTo(2);
-        assertThat(done.get("epochs")).extracting(epoch -> epoch.get("epoch").asInt()).containsExactly(1, 2, 3, 4);
-
-        JsonNode steps = second.json(second.get("/api/v1/jobs/" + id + "/metrics")).get("steps");
-        JsonNode preview = second.json(second.post("/api/v1/schedules/preview", """
-                {"schedule": {"baseLr": 0.05, "warmupEpochs": 1}, "epochs": 4, "stepsPerEpoch": 100}"""));
-        assertThat(steps).hasSize(400);
-        for (int s = 0; s < 400; s++) {
-            assertThat(steps.get(s).get("step").asLong()).isEqualTo(s);
-            assertThat(steps.get(s).get("learningRate").asDouble()).as("rate of step %d", s)
-                    .isEqualTo(preview.at("/points/" + s + "/lr").asDouble());
-        }
+        InterruptedJob.assertFinishedAsIfUninterrupted(second, id);
         JsonNode checkpoints = second.json(second.get("/api/v1/jobs/" + id + "/checkpoints"));
         assertThat(checkpoints.size()).isBetween(1, 4);
         assertThat(second.getBytes("/api/v1/jobs/" + id + "/model?which=best").statusCode()).isEqualTo(200);

@@ -16,8 +16,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Jobs survive a restart: queued ones run afterwards; one that was running when the process died resumes, unless it
- * has used up its attempts.
+ * Jobs survive a restart: queued ones run afterwards; one that was running when the process died resumes at once
+ * (the restarted replica takes back its own claims without waiting for their leases to expire), unless it has used
+ * up its attempts.
  */
 class RestartTest {
 
@@ -29,6 +30,7 @@ class RestartTest {
                 "--trainyard.data-dir=" + dataDir,
                 "--trainyard.executor.slots=" + slots,
                 "--trainyard.executor.poll-interval=200ms",
+                "--trainyard.executor.replica-id=restart-test",
                 "--trainyard.security.tokens[0].principal=alice",
                 "--trainyard.security.tokens[0].token=" + TestServer.ALICE);
     }
@@ -49,10 +51,12 @@ class RestartTest {
             queued = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
             interrupted = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
             exhausted = alice.json(alice.post("/api/v1/jobs", spec)).get("id").asString();
-            // what a process that died mid-job leaves behind
+            // what this replica leaves behind when it dies mid-job: its claims, with leases that look alive
             JdbcClient jdbc = first.getBean(JdbcClient.class);
-            jdbc.sql("update jobs set state = 'RUNNING', attempt = 1 where id = :id").param("id", interrupted).update();
-            jdbc.sql("update jobs set state = 'RUNNING', attempt = 3 where id = :id").param("id", exhausted).update();
+            String claim = "update jobs set state = 'RUNNING', attempt = :attempt, claimed_by = 'restart-test/slot-0', "
+                    + "heartbeat_at = current_timestamp where id = :id";
+            jdbc.sql(claim).param("attempt", 1).param("id", interrupted).update();
+            jdbc.sql(claim).param("attempt", 3).param("id", exhausted).update();
         }
 
         try (ConfigurableApplicationContext second = start(1)) {

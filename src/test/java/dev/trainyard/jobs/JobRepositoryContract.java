@@ -6,6 +6,7 @@ import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.training.OptimizerSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -195,11 +196,11 @@ abstract class JobRepositoryContract {
     void releasedJobGoesBackToTheQueueWithoutCountingTheAttempt() {
         UUID id = aQueuedJob("a", 0, now);
         UUID queued = aQueuedJob("a", -1, now);
-        jobs.claimNext("slot", now);
+        Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
         assertThat(jobs.findByState(JobState.RUNNING)).extracting(Job::id).containsExactly(id);
 
-        assertThat(jobs.release(id)).isTrue();
-        assertThat(jobs.release(id)).isFalse();
+        assertThat(jobs.release(lease)).isTrue();
+        assertThat(jobs.release(lease)).isFalse();
 
         Job released = jobs.findById(id).orElseThrow();
         assertThat(released.state()).isEqualTo(JobState.QUEUED);
@@ -226,13 +227,13 @@ abstract class JobRepositoryContract {
     @Test
     void progressAndResultsAreStored() {
         UUID id = aQueuedJob("a", 0, now);
-        jobs.claimNext("slot", now);
+        Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
         dev.trainyard.training.RunRecord record = new dev.trainyard.training.RunRecord("1.0.0-M2.1", "CPU", "test cpu",
                 true, "17", "ab".repeat(32), 100, 0, 10, 10);
-        jobs.updatePlan(id, 4, 8, 0, 1, record);
+        jobs.updatePlan(lease, 4, 8, 0, 1, record);
         results.insertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
                 new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
-        jobs.updateProgress(id, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0), now);
+        jobs.updateProgress(lease, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0), now);
         results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
 
         Job job = jobs.findById(id).orElseThrow();
@@ -242,5 +243,45 @@ abstract class JobRepositoryContract {
                 .containsExactly(0.0, 0.025);
         assertThat(results.findEpochs(id)).containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, null, null,
                 2.1, 0.31, 1.5));
+    }
+
+    @Test
+    void leaseExpiresAfterTheTimeoutAndOwnClaimsAreFoundAtOnce() {
+        aQueuedJob("a", 0, now);
+        Lease lease = Lease.of(jobs.claimNext("replica_a/slot-0", now).orElseThrow());
+        assertThat(jobs.renew(lease, now.plusSeconds(10))).isTrue();
+
+        Duration timeout = Duration.ofSeconds(60);
+        assertThat(jobs.findExpired(now.plusSeconds(69).minus(timeout))).isEmpty();
+        assertThat(jobs.findExpired(now.plusSeconds(71).minus(timeout))).containsExactly(lease);
+        assertThat(jobs.findClaimedBy("replica_a/")).containsExactly(lease);
+        jdbc.sql("update jobs set heartbeat_at = null").update();
+        assertThat(jobs.findExpired(now.minus(timeout))).as("a running job without a lease").containsExactly(lease);
+        assertThat(jobs.findClaimedBy("replica-b/")).isEmpty();
+        // '_' is not a wildcard: another replica's id that differs there does not match
+        assertThat(jobs.findClaimedBy("replicaXa/")).isEmpty();
+    }
+
+    @Test
+    void leaseTakenOverByAnotherAttemptWritesNothing() {
+        UUID id = aQueuedJob("a", 0, now);
+        Lease zombie = Lease.of(jobs.claimNext("replica-a/slot-0", now).orElseThrow());
+        assertThat(jobs.requeue(zombie)).isTrue();
+        Lease current = Lease.of(jobs.claimNext("replica-b/slot-0", now.plusSeconds(71)).orElseThrow());
+        assertThat(current.attempt()).isEqualTo(2);
+        Job before = jobs.findById(id).orElseThrow();
+
+        assertThat(jobs.renew(zombie, now.plusSeconds(72))).isFalse();
+        assertThat(jobs.lockIfHeld(zombie)).isFalse();
+        assertThat(jobs.updatePlan(zombie, 4, 8, 0, 1, null)).isFalse();
+        assertThat(jobs.updateProgress(zombie, new Job.Progress(1, 5L, null, null, 9.9, 0.5, 1.0), now)).isFalse();
+        assertThat(jobs.finish(zombie, JobState.SUCCEEDED, null, now)).isFalse();
+        assertThat(jobs.release(zombie)).isFalse();
+        assertThat(jobs.requeue(zombie)).isFalse();
+        assertThat(jobs.findById(id).orElseThrow()).isEqualTo(before);
+
+        assertThat(jobs.renew(current, now.plusSeconds(72))).isTrue();
+        assertThat(jobs.finish(current, JobState.SUCCEEDED, null, now)).isTrue();
+        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
     }
 }

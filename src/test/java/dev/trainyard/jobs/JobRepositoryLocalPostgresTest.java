@@ -1,5 +1,6 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
@@ -16,20 +17,19 @@ import org.springframework.test.context.DynamicPropertySource;
 @EnabledIfEnvironmentVariable(named = "TRAINYARD_TEST_POSTGRES_URL", matches = ".+")
 class JobRepositoryLocalPostgresTest extends JobRepositoryContract {
 
-    static final String URL = System.getenv("TRAINYARD_TEST_POSTGRES_URL");
-    static final String USER = System.getenv().getOrDefault("TRAINYARD_TEST_POSTGRES_USER", "postgres");
-    static final String PASSWORD = System.getenv().getOrDefault("TRAINYARD_TEST_POSTGRES_PASSWORD", "");
     static String schema;
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        schema = PostgresSchema.register(registry, URL, USER, PASSWORD);
+        schema = PostgresSchema.register(registry, PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER,
+                PostgresSchema.LOCAL_PASSWORD);
     }
 
     @AfterAll
     static void dropSchema() throws Exception {
         if (schema != null) {
-            PostgresSchema.drop(URL, USER, PASSWORD, schema);
+            PostgresSchema.drop(PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD,
+                    schema);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.PostgresSchema;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
