@@ -31,6 +31,18 @@ public final class PostgresSchema {
         return schema;
     }
 
+    /** {@link #register} on the local server of {@code TRAINYARD_TEST_POSTGRES_URL}. */
+    public static String registerLocal(DynamicPropertyRegistry registry) {
+        return register(registry, LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD);
+    }
+
+    /** {@link #drop} on the local server; nothing when no schema was made. */
+    public static void dropLocal(String schema) throws SQLException {
+        if (schema != null) {
+            drop(LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD, schema);
+        }
+    }
+
     public static String newName() {
         return "trainyard_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }

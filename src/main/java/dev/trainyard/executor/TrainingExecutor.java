@@ -9,7 +9,7 @@ import dev.trainyard.jobs.JobState;
 import dev.trainyard.jobs.Lease;
 import dev.trainyard.jobs.LeaseLostException;
 import dev.trainyard.metrics.TrainyardMetrics;
-import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.JobStorage;
 import dev.trainyard.training.Dl4jRuntime;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.Trainer;
@@ -51,7 +51,7 @@ public class TrainingExecutor implements SmartLifecycle {
     private final JobLifecycle lifecycle;
     private final Trainer trainer;
     private final TrainyardMetrics metrics;
-    private final DataDirectory dataDirectory;
+    private final JobStorage storage;
     private final ExecutorProperties properties;
     private final Dl4jRuntime runtime;
     private final ShutdownProperties shutdown;
@@ -63,12 +63,12 @@ public class TrainingExecutor implements SmartLifecycle {
     private volatile boolean running;
 
     public TrainingExecutor(JobLifecycle lifecycle, Trainer trainer, TrainyardMetrics metrics,
-                            DataDirectory dataDirectory, ExecutorProperties properties, ShutdownProperties shutdown,
+                            JobStorage storage, ExecutorProperties properties, ShutdownProperties shutdown,
                             Dl4jRuntime runtime) {
         this.lifecycle = lifecycle;
         this.trainer = trainer;
         this.metrics = metrics;
-        this.dataDirectory = dataDirectory;
+        this.storage = storage;
         this.properties = properties;
         this.shutdown = shutdown;
         this.runtime = runtime;
@@ -200,7 +200,7 @@ public class TrainingExecutor implements SmartLifecycle {
     private void run(Job job, String claimant) throws InterruptedException {
         UUID id = job.id();
         Lease lease = Lease.of(job);
-        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), dataDirectory.log(id));
+        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), storage.log(id));
         active.put(id, run);
         log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
         run.log("attempt %d on %s", job.attempt(), claimant);
@@ -255,7 +255,7 @@ public class TrainingExecutor implements SmartLifecycle {
         JobSpec spec = job.spec();
         return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.augment(),
                 spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(),
-                dataDirectory.model(job.id()), dataDirectory.checkpoints(job.id()));
+                storage.model(job.id()), storage.checkpoints(job.id()));
     }
 
     private void sleepQuietly() {

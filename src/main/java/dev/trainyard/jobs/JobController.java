@@ -1,8 +1,8 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.security.Caller;
-import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.InvalidRequestException;
+import dev.trainyard.system.JobStorage;
 import dev.trainyard.system.PayloadTooLargeException;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.ConfusionMatrix;
@@ -29,9 +29,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The jobs API. Callers see their own jobs; an admin token sees every job. */
@@ -44,22 +46,33 @@ class JobController {
 
     private final JobService jobs;
     private final PredictionService predictions;
-    private final DataDirectory dataDirectory;
+    private final JobStorage storage;
     private final JsonMapper json;
 
-    JobController(JobService jobs, PredictionService predictions, DataDirectory dataDirectory, JsonMapper json) {
+    JobController(JobService jobs, PredictionService predictions, JobStorage storage, JsonMapper json) {
         this.jobs = jobs;
         this.predictions = predictions;
-        this.dataDirectory = dataDirectory;
+        this.storage = storage;
         this.json = json;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Submit a training job", description = "Unset fields take defaults; the response shows the "
-            + "effective spec. Unknown fields and out-of-range values answer 400 and store nothing.")
-    ResponseEntity<JobView> submit(@AuthenticationPrincipal Caller caller, @RequestBody JobSpec spec) {
-        Job job = jobs.submit(caller, spec);
-        return ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id())).body(view(job));
+            + "effective spec. Unknown fields and out-of-range values answer 400 and store nothing. With an "
+            + "Idempotency-Key, a repeat of the same request within 24 h answers the job the first one created "
+            + "(201, header Idempotent-Replayed: true) and a different request with the key answers 422. Past the "
+            + "caller's limit of queued jobs: 429 with Retry-After.")
+    ResponseEntity<JobView> submit(@AuthenticationPrincipal Caller caller, @RequestBody JobSpec spec,
+                                   @Parameter(description = "the client's unique key for this submission, 1 to 200 "
+                                           + "visible ASCII characters")
+                                   @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        JobService.Submission submission = jobs.submit(caller, spec, idempotencyKey);
+        Job job = submission.job();
+        ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()));
+        if (submission.replayed()) {
+            created.header("Idempotent-Replayed", "true");
+        }
+        return created.body(view(job));
     }
 
     @GetMapping
@@ -80,9 +93,16 @@ class JobController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "A job's state, progress and per-epoch results")
-    JobView get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-        return view(jobs.get(caller, id));
+    @Operation(summary = "A job's state, progress and per-epoch results", description = "The ETag changes whenever "
+            + "the job or its place in the queue does; with If-None-Match set to it the answer is 304 until then.")
+    ResponseEntity<JobView> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, WebRequest request) {
+        Job job = jobs.get(caller, id);
+        Long queuePosition = job.state() == JobState.QUEUED ? jobs.queuePosition(job) : null;
+        String etag = "\"" + job.version() + (queuePosition == null ? "" : "-" + queuePosition) + "\"";
+        if (request.checkNotModified(etag)) {
+            return null;
+        }
+        return ResponseEntity.ok().eTag(etag).body(JobView.of(job, queuePosition, jobs.epochs(job)));
     }
 
     @PostMapping("/{id}/cancel")
@@ -124,7 +144,7 @@ class JobController {
     }
 
     private ConfusionMatrix confusionMatrix(Job job) throws IOException {
-        Path file = dataDirectory.job(job.id()).resolve(Trainer.EVALUATION_FILE);
+        Path file = storage.job(job.id()).resolve(Trainer.EVALUATION_FILE);
         if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
             throw new ModelNotReadyException(job.id(), job.state());
         }
@@ -149,7 +169,7 @@ class JobController {
             CheckpointStore store = checkpoints(id);
             file = store.best().map(store::file).orElseThrow(() -> new ModelNotReadyException(id, job.state()));
         } else if ("last".equals(which)) {
-            file = dataDirectory.model(id);
+            file = storage.model(id);
             if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
                 throw new ModelNotReadyException(id, job.state());
             }
@@ -211,7 +231,7 @@ class JobController {
     }
 
     private CheckpointStore checkpoints(UUID id) {
-        return new CheckpointStore(dataDirectory.checkpoints(id), Integer.MAX_VALUE);
+        return new CheckpointStore(storage.checkpoints(id), Integer.MAX_VALUE);
     }
 
     private JobView view(Job job) {

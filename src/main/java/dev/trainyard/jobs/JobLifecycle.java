@@ -123,10 +123,12 @@ public class JobLifecycle {
         jobs.updateProgress(lease, progress, clock.instant());
     }
 
+    /** Records an epoch's results; the job's version moves on, so a client's cached copy (ETag) goes stale. */
     @Transactional
     public void epochFinished(Lease lease, JobMetricsRepository.EpochMetric epoch) {
         hold(lease);
         results.insertEpoch(lease.jobId(), epoch);
+        jobs.touch(lease);
     }
 
     /** Moves the leased job to its end state; the job's training gauges go away. */

@@ -81,6 +81,13 @@ public class JobRepository {
                 .single();
     }
 
+    public long countQueued(String owner) {
+        return jdbc.sql("select count(*) from jobs where state = 'QUEUED' and owner = :owner")
+                .param("owner", owner)
+                .query(Long.class)
+                .single();
+    }
+
     public long countByState(JobState state) {
         return jdbc.sql("select count(*) from jobs where state = :state")
                 .param("state", state.name())
@@ -236,6 +243,15 @@ public class JobRepository {
                 .param("totalSteps", totalSteps)
                 .param("epoch", epoch)
                 .param("step", step)
+                .param("id", lease.jobId().toString())
+                .param("attempt", lease.attempt())
+                .update() == 1;
+    }
+
+    /** A new version for a change held in another table (an epoch's results). */
+    public boolean touch(Lease lease) {
+        return jdbc.sql("update jobs set version = version + 1 where id = :id and attempt = :attempt "
+                        + "and state = 'RUNNING'")
                 .param("id", lease.jobId().toString())
                 .param("attempt", lease.attempt())
                 .update() == 1;

@@ -5,55 +5,129 @@ import dev.trainyard.data.Minibatches;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.Violations;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /** What callers do with jobs: submit, look up, list and cancel, each limited to the caller's own jobs. */
 @Service
 public class JobService {
 
     static final int MAX_PAGE = 100;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final JobRepository jobs;
     private final JobMetricsRepository results;
     private final DatasetCatalog datasets;
     private final TrainyardMetrics metrics;
     private final ApplicationEventPublisher events;
+    private final IdempotencyKeys keys;
+    private final JobLimitsProperties limits;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
     private final Clock clock;
     private final SecureRandom seeds = new SecureRandom();
 
     public JobService(JobRepository jobs, JobMetricsRepository results, DatasetCatalog datasets,
-                      TrainyardMetrics metrics, ApplicationEventPublisher events, Clock clock) {
+                      TrainyardMetrics metrics, ApplicationEventPublisher events, IdempotencyKeys keys,
+                      JobLimitsProperties limits, PlatformTransactionManager transactionManager, JsonMapper json,
+                      Clock clock) {
         this.jobs = jobs;
         this.results = results;
         this.datasets = datasets;
         this.metrics = metrics;
         this.events = events;
+        this.keys = keys;
+        this.limits = limits;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.json = json;
         this.clock = clock;
     }
 
-    /** Validates, fills in defaults, stores the job as QUEUED and wakes the executor. */
-    public Job submit(Caller caller, JobSpec submitted) {
+    /** A submission's outcome: the job, and whether an earlier request with the same idempotency key created it. */
+    public record Submission(Job job, boolean replayed) {
+    }
+
+    /**
+     * Validates, fills in defaults, stores the job as QUEUED and wakes the executor.
+     *
+     * @param idempotencyKey null, or the client's key: a repeat with the same request returns the job the first
+     *                       created; with a different request it is refused. The key and the job are stored in one
+     *                       transaction, so concurrent repeats create one job.
+     */
+    public Submission submit(Caller caller, JobSpec submitted, String idempotencyKey) {
         Violations violations = new Violations();
         submitted.validate(violations);
         if (submitted.dataset() != null) {
             datasets.checkFolders(submitted.dataset(), "dataset", violations);
         }
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
+        }
         violations.throwIfAny();
+        String requestHash = idempotencyKey == null ? null : sha256(json.writeValueAsString(submitted));
+        if (idempotencyKey != null) {
+            Optional<Submission> earlier = earlierUse(caller, idempotencyKey, requestHash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         JobSpec spec = submitted.withDefaults(() -> seeds.nextLong() & Long.MAX_VALUE);
         if (spec.schedule().warmupSteps() != null) {
             spec.schedule().requireFits(spec.epochs(),
                     Minibatches.stepsPerEpoch(datasets.trainSize(spec.dataset()), spec.batchSize()));
         }
+        if (jobs.countQueued(caller.name()) >= limits.maxQueuedPerOwner()) {
+            throw new TooManyQueuedJobsException(limits.maxQueuedPerOwner());
+        }
         UUID id = UUID.randomUUID();
-        jobs.insert(id, caller.name(), spec, clock.instant());
+        Instant now = clock.instant();
+        try {
+            transactions.executeWithoutResult(status -> {
+                jobs.insert(id, caller.name(), spec, now);
+                if (idempotencyKey != null) {
+                    keys.forgetExpired(caller.name(), idempotencyKey, now.minus(limits.idempotencyRetention()));
+                    keys.insert(caller.name(), idempotencyKey, requestHash, id, now);
+                }
+            });
+        } catch (DuplicateKeyException concurrentFirstUse) {
+            return earlierUse(caller, idempotencyKey, requestHash).orElseThrow(() -> concurrentFirstUse);
+        }
         metrics.jobSubmitted();
         events.publishEvent(new JobSubmitted(id));
-        return jobs.findById(id).orElseThrow();
+        return new Submission(jobs.findById(id).orElseThrow(), false);
+    }
+
+    private Optional<Submission> earlierUse(Caller caller, String key, String requestHash) {
+        return keys.find(caller.name(), key, clock.instant().minus(limits.idempotencyRetention())).map(use -> {
+            if (!use.requestHash().equals(requestHash)) {
+                throw new IdempotencyKeyReusedException(key, use.jobId());
+            }
+            return new Submission(jobs.findById(use.jobId()).orElseThrow(), true);
+        });
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     public Job get(Caller caller, UUID id) {

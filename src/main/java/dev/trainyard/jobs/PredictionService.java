@@ -2,8 +2,8 @@ package dev.trainyard.jobs;
 
 import dev.trainyard.data.ImageDecoding;
 import dev.trainyard.data.LabeledImages;
-import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.InvalidRequestException;
+import dev.trainyard.system.JobStorage;
 import dev.trainyard.training.Predictor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,7 @@ public class PredictionService {
 
     static final int LOADED_MODELS = 4;
 
-    private final DataDirectory dataDirectory;
+    private final JobStorage storage;
     private final Map<UUID, Predictor> loaded = new LinkedHashMap<>(LOADED_MODELS, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Predictor> eldest) {
@@ -27,8 +27,8 @@ public class PredictionService {
         }
     };
 
-    public PredictionService(DataDirectory dataDirectory) {
-        this.dataDirectory = dataDirectory;
+    public PredictionService(JobStorage storage) {
+        this.storage = storage;
     }
 
     /**
@@ -51,7 +51,7 @@ public class PredictionService {
         Predictor predictor = loaded.get(jobId);
         if (predictor == null) {
             try {
-                predictor = Predictor.load(dataDirectory.model(jobId));
+                predictor = Predictor.load(storage.model(jobId));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load the model of job " + jobId, e);
             }

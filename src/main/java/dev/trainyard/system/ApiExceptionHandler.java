@@ -54,6 +54,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return respond(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, e.title(), e.getMessage(), request);
     }
 
+    @ExceptionHandler(UnprocessableRequestException.class)
+    ResponseEntity<Object> unprocessable(UnprocessableRequestException e, WebRequest request) {
+        return respond(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.UNPROCESSABLE, e.title(), e.getMessage(),
+                request);
+    }
+
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<Object> tooMany(TooManyRequestsException e, WebRequest request) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.TOO_MANY_REQUESTS, "Too many requests",
+                        e.getMessage(), request));
+    }
+
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> tooLarge(PayloadTooLargeException e, WebRequest request) {
         return respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large", e.getMessage(),

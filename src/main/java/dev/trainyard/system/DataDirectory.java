@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /** The layout of {@code trainyard.data-dir}; created on start so every feature can rely on it. */
 @Component
-public class DataDirectory {
+public class DataDirectory implements JobStorage {
 
     private final Path root;
 
@@ -38,22 +38,22 @@ public class DataDirectory {
         return root.resolve("cache").resolve("decoded");
     }
 
-    /** A job's own files: its model and log. */
+    @Override
     public Path job(UUID jobId) {
         return root.resolve("jobs").resolve(jobId.toString());
     }
 
-    /** The trained model of a job, a DL4J ModelSerializer zip. */
+    @Override
     public Path model(UUID jobId) {
         return job(jobId).resolve("model.zip");
     }
 
-    /** A job's checkpoints, from which an interrupted run resumes. */
+    @Override
     public Path checkpoints(UUID jobId) {
         return job(jobId).resolve("checkpoints");
     }
 
-    /** A job's training log: one line per epoch and per state change, for reading with tail. */
+    @Override
     public Path log(UUID jobId) {
         return job(jobId).resolve("training.log");
     }

@@ -13,6 +13,8 @@ public final class ProblemTypes {
     public static final URI CONFLICT = of("conflict");
     public static final URI UNSUPPORTED = of("unsupported");
     public static final URI TOO_LARGE = of("too-large");
+    public static final URI UNPROCESSABLE = of("unprocessable");
+    public static final URI TOO_MANY_REQUESTS = of("too-many-requests");
     public static final URI UNAVAILABLE = of("unavailable");
     public static final URI SERVER_ERROR = of("server-error");
 

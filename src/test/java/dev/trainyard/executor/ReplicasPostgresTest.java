@@ -56,8 +56,7 @@ class ReplicasPostgresTest {
             process.waitFor();
         }
         replicas.forEach(ConfigurableApplicationContext::close);
-        PostgresSchema.drop(PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD,
-                schema);
+        PostgresSchema.dropLocal(schema);
     }
 
     private List<String> arguments(String replicaId, String databaseUrl, String slots, String... extra) {
@@ -65,7 +64,9 @@ class ReplicasPostgresTest {
         PostgresSchema.settings(databaseUrl, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD, schema)
                 .forEach((key, value) -> arguments.add("--" + key + "=" + value));
         arguments.addAll(List.of("--trainyard.executor.replica-id=" + replicaId,
-                "--trainyard.executor.heartbeat-interval=500ms", "--trainyard.executor.lease-timeout=3s"));
+                "--trainyard.executor.heartbeat-interval=500ms", "--trainyard.executor.lease-timeout=3s",
+                // one owner queues all 300 jobs of the replica test at once
+                "--trainyard.jobs.max-queued-per-owner=1000"));
         arguments.addAll(List.of(extra));
         return arguments;
     }

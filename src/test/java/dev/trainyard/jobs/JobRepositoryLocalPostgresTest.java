@@ -21,15 +21,11 @@ class JobRepositoryLocalPostgresTest extends JobRepositoryContract {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        schema = PostgresSchema.register(registry, PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER,
-                PostgresSchema.LOCAL_PASSWORD);
+        schema = PostgresSchema.registerLocal(registry);
     }
 
     @AfterAll
     static void dropSchema() throws Exception {
-        if (schema != null) {
-            PostgresSchema.drop(PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD,
-                    schema);
-        }
+        PostgresSchema.dropLocal(schema);
     }
 }

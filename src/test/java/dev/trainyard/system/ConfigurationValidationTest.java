@@ -17,6 +17,9 @@ class ConfigurationValidationTest {
             "trainyard.training.prefetch-depth=0",
             "trainyard.datasets.cifar10.sha256=not-a-checksum",
             "trainyard.security.tokens[0].principal=ci",
+            "trainyard.executor.lease-timeout=15s",
+            "trainyard.executor.replica-id=has/slash",
+            "trainyard.jobs.max-queued-per-owner=0",
     })
     void invalidSettingFailsStartUp(String setting) {
         String key = setting.substring(0, setting.indexOf('=')).replaceAll("\\[0].*", "");
