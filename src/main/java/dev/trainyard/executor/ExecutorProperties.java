@@ -4,6 +4,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -57,8 +59,8 @@ public record ExecutorProperties(
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
                 host = "trainyard";
             }
         }

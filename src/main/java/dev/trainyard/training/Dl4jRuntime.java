@@ -28,7 +28,7 @@ public class Dl4jRuntime {
     static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
     /**
      * libgomp's spin count, read once when ND4J's native library loads, so it can only come from the environment.
-     * why it matters: see docs/benchmarks.md (seednet steps about 30% faster at 1000 than at the default).
+     * why it matters: see docs/benchmarks.md (seednet 23-32% more images per second at 1000 than at the default, with the data pipeline).
      */
     static final String SPIN_COUNT_VARIABLE = "GOMP_SPINCOUNT";
     private static final Logger log = LoggerFactory.getLogger(Dl4jRuntime.class);
