@@ -143,13 +143,6 @@ public class JobRepository {
                 .update() == 1;
     }
 
-    public List<Job> findByState(JobState state) {
-        return jdbc.sql("select " + COLUMNS + " from jobs where state = :state order by seq")
-                .param("state", state.name())
-                .query(this::map)
-                .list();
-    }
-
     /** RUNNING back to QUEUED without counting the attempt, for a job its holder stopped on purpose. */
     public boolean release(Lease lease) {
         return jdbc.sql("update jobs set state = 'QUEUED', attempt = attempt - 1, claimed_by = null, "
