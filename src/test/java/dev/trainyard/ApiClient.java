@@ -18,12 +18,23 @@ public final class ApiClient {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
+    private final int port;
     private final String base;
     private final String token;
 
     public ApiClient(int port, String token) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The same server with another token (null: none). */
+    public ApiClient as(String otherToken) {
+        return new ApiClient(port, otherToken);
     }
 
     public HttpResponse<String> get(String path) {
@@ -41,6 +52,20 @@ public final class ApiClient {
     public HttpResponse<String> post(String path, String body) {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs JSON with extra headers, given as name, value, name, value... */
+    public HttpResponse<String> post(String path, String body, String... headers) {
+        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> delete(String path) {
+        return send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode json(HttpResponse<String> response) {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.PostgresSchema;
+import dev.trainyard.ServerProcess;
 import dev.trainyard.TcpProxy;
 import dev.trainyard.TestServer;
 import dev.trainyard.TrainyardApplication;
 import dev.trainyard.data.Cifar10Fixture;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -47,13 +47,12 @@ class ReplicasPostgresTest {
     private final Path storage = TestServer.newDataDir();
     private final String schema = PostgresSchema.newName();
     private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ServerProcess> processes = new ArrayList<>();
 
     @AfterEach
     void stopReplicas() throws Exception {
-        processes.forEach(Process::destroyForcibly);
-        for (Process process : processes) {
-            process.waitFor();
+        for (ServerProcess process : processes) {
+            process.close();
         }
         replicas.forEach(ConfigurableApplicationContext::close);
         PostgresSchema.dropLocal(schema);
@@ -91,19 +90,11 @@ class ReplicasPostgresTest {
     }
 
     private ApiClient childProcess(String replicaId) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), TrainyardApplication.class.getName()));
-        command.addAll(arguments(replicaId, PostgresSchema.LOCAL_URL, "1", "--server.port=" + port,
-                "--logging.level.org.springframework.boot.availability=DEBUG"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(storage.resolve(replicaId + ".log").toFile()).start();
+        ServerProcess process = ServerProcess.start(storage.resolve(replicaId + ".log"), TestServer.ALICE,
+                arguments(replicaId, PostgresSchema.LOCAL_URL, "1",
+                        "--logging.level.org.springframework.boot.availability=DEBUG"));
         processes.add(process);
-        return new ApiClient(port, TestServer.ALICE).awaitHealthy(Duration.ofSeconds(90),
-                storage.resolve(replicaId + ".log"));
+        return process.client();
     }
 
     private static String submit(ApiClient replica, String spec) {
@@ -172,12 +163,12 @@ class ReplicasPostgresTest {
         String id = submit(first, InterruptedJob.SPEC);
         first.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
                 job -> job.at("/progress/step").asLong() >= InterruptedJob.INTERRUPT_AT_STEP);
-        signal("STOP", processes.get(0));
+        signal("STOP", processes.get(0).process());
 
         ApiClient second = inProcess("replica-2");
         second.poll("/api/v1/jobs/" + id, Duration.ofMinutes(1),
                 job -> job.get("attempt").asInt() == 2 && job.at("/progress/step").asLong() >= 150);
-        signal("CONT", processes.get(0));
+        signal("CONT", processes.get(0).process());
         Instant deadline = Instant.now().plusSeconds(60);
         while (!trainingLog(id).contains("attempt 1 stopped: its lease was taken over")
                 && Instant.now().isBefore(deadline)) {
@@ -217,7 +208,7 @@ class ReplicasPostgresTest {
                 {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40}}""");
         replica.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2), job -> job.at("/progress/step").asLong() >= 20);
 
-        Process process = processes.get(0);
+        Process process = processes.get(0).process();
         process.destroy();
         assertThat(process.waitFor(30 + 10, java.util.concurrent.TimeUnit.SECONDS)).as("exited within the grace")
                 .isTrue();
