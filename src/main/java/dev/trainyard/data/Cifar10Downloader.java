@@ -11,8 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.trainyard.system.Sha256;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -68,7 +67,7 @@ final class Cifar10Downloader {
     private String fetch(Path archive) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(properties.url()).timeout(properties.timeout()).GET().build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + properties.url() + " answered HTTP " + response.statusCode());
@@ -77,7 +76,7 @@ final class Cifar10Downloader {
                 in.transferTo(out);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     private static void unpack(Path archive, Path into) throws IOException {
@@ -96,14 +95,6 @@ final class Cifar10Downloader {
                     Files.copy(tar, destination);
                 }
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }

@@ -1,14 +1,13 @@
 package dev.trainyard.data;
 
 import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.Sha256;
 import dev.trainyard.system.Violations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,12 +98,7 @@ public class DatasetCatalog {
         } else {
             roots.add(cifar10().folder());
         }
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest digest = Sha256.digest();
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -113,7 +107,7 @@ public class DatasetCatalog {
                 }
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     /** Reads the training, validation and test images, downloading CIFAR-10 first if needed. */

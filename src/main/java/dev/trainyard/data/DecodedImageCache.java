@@ -8,16 +8,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.trainyard.system.AtomicFiles;
+import dev.trainyard.system.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +40,8 @@ final class DecodedImageCache {
     /** why: part of the key, so entries written by a decoder that scaled differently are never read. */
     private static final int FORMAT = 1;
     private static final String SUFFIX = ".images";
+    /** why: another job may be writing an entry right now; a temporary file this old was left by a crash. */
+    private static final Duration UNFINISHED_WRITE_AGE = Duration.ofHours(1);
 
     private final Path folder;
     private final int keep;
@@ -72,12 +74,7 @@ final class DecodedImageCache {
     }
 
     static String key(ImageFolder.Listing listing) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest digest = Sha256.digest();
         digest.update(("format " + FORMAT + " side " + ImageFolder.SIDE + " classes " + listing.classes() + "\n")
                 .getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < listing.count(); i++) {
@@ -85,7 +82,7 @@ final class DecodedImageCache {
             digest.update((file.toRealPath() + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis()
                     + ":" + listing.labels()[i] + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     private static LabeledImages readEntry(Path entry, ImageFolder.Listing listing) throws IOException {
@@ -112,9 +109,7 @@ final class DecodedImageCache {
     }
 
     private void write(Path entry, LabeledImages images) throws IOException {
-        Files.createDirectories(folder);
-        Path partial = Files.createTempFile(folder, ".entry-", ".part");
-        try {
+        AtomicFiles.write(entry, partial -> {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(partial), 1 << 16))) {
                 out.writeInt(MAGIC);
@@ -126,16 +121,24 @@ final class DecodedImageCache {
                 out.write(images.labels());
                 out.write(images.pixels());
             }
-            Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
+        });
     }
 
+    /** Keeps the {@code keep} most recently used entries, and removes writes a crash left unfinished. */
     private void prune() throws IOException {
         List<Path> entries;
+        FileTime unfinishedBefore = FileTime.from(Instant.now().minus(UNFINISHED_WRITE_AGE));
         try (Stream<Path> files = Files.list(folder)) {
-            entries = new ArrayList<>(files.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).toList());
+            entries = new ArrayList<>();
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(SUFFIX)) {
+                    entries.add(file);
+                } else if (name.startsWith(AtomicFiles.TEMPORARY_PREFIX)
+                        && lastModified(file).compareTo(unfinishedBefore) < 0) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
         entries.sort(Comparator.comparing(DecodedImageCache::lastModified).reversed());
         for (Path stale : entries.subList(Math.min(keep, entries.size()), entries.size())) {

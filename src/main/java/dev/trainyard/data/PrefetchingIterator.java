@@ -7,7 +7,8 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Runs a source iterator on its own thread, up to {@code depth} items ahead, so the trainer does not wait for
- * batch assembly. {@link #close()} stops the producer; a failure in the source is rethrown to the consumer.
+ * batch assembly. {@link #close()} stops the producer; a failure in the source is rethrown to the consumer, and an
+ * interrupt of the consumer's wait ends it with {@link WaitInterruptedException}.
  */
 public final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
 
@@ -45,7 +46,7 @@ public final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable 
                 next = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the next batch", e);
+                throw new WaitInterruptedException(e);
             }
         }
         if (next instanceof Failure failure) {
@@ -71,5 +72,15 @@ public final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable 
     }
 
     private record Failure(RuntimeException cause) {
+    }
+
+    /**
+     * The consumer's thread was interrupted while it waited for the next item; its interrupt flag is set again.
+     * why unchecked: {@link Iterator#hasNext()} cannot throw {@link InterruptedException}.
+     */
+    public static final class WaitInterruptedException extends RuntimeException {
+        WaitInterruptedException(InterruptedException cause) {
+            super("interrupted while waiting for the next item", cause);
+        }
     }
 }

@@ -6,6 +6,8 @@ import dev.trainyard.jobs.JobMetricsRepository;
 import dev.trainyard.jobs.Lease;
 import dev.trainyard.jobs.LeaseLostException;
 import dev.trainyard.metrics.TrainyardMetrics;
+import dev.trainyard.training.Checkpoint;
+import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.RunRecord;
 import dev.trainyard.training.TrainingObserver;
 import java.io.IOException;
@@ -29,11 +31,13 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * at most every {@code progressInterval} and at the end of every epoch, so the database is not hit once per step.
  * Every write names the run's {@link Lease}; once another attempt holds the job, writes throw
  * {@link dev.trainyard.jobs.LeaseLostException} and the trainer stops.
+ *
+ * <p>Throughput is images over the wall time of this attempt's steps, waits for data included; the ETA is the
+ * remaining steps at that pace plus, once an evaluation has been timed, one evaluation per remaining epoch.
  */
 final class JobRun implements TrainingObserver {
 
     private static final Logger log = LoggerFactory.getLogger(JobRun.class);
-    private static final double SPEED_SMOOTHING = 0.1;
 
     private final Lease lease;
     private final UUID jobId;
@@ -42,16 +46,30 @@ final class JobRun implements TrainingObserver {
     private final long progressIntervalNanos;
     private final Path logFile;
     private final List<JobMetricsRepository.StepMetric> pending = new ArrayList<>();
-    private final List<JobMetricsRepository.EpochMetric> pendingEpochs = new ArrayList<>();
+    private final List<PendingCheckpoint> pendingCheckpoints = new ArrayList<>();
+    private final CheckpointStore checkpointFiles;
     private volatile boolean stopRequested;
     private volatile boolean leaseLost;
     private long lastFlush = System.nanoTime();
-    private double imagesPerSecond;
+    private int stepsPerEpoch;
+    private long totalSteps;
+    private int epochsFinished;
+    private long trainedImages;
+    private long trainedSteps;
+    private double trainingSeconds;
+    private double epochTrainingSeconds;
+    private Double evaluationSeconds;
     private int epoch = 1;
     private StepReport last;
 
-    JobRun(Lease lease, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval, Path log) {
+    /** A checkpoint on disk, with the epoch result it follows (null for one taken mid-epoch), not yet recorded. */
+    private record PendingCheckpoint(JobMetricsRepository.EpochMetric epoch, Checkpoint checkpoint) {
+    }
+
+    JobRun(Lease lease, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval, Path log,
+           CheckpointStore checkpointFiles) {
         this.lease = lease;
+        this.checkpointFiles = checkpointFiles;
         this.jobId = lease.jobId();
         this.logFile = log;
         this.lifecycle = lifecycle;
@@ -82,6 +100,9 @@ final class JobRun implements TrainingObserver {
 
     @Override
     public void started(int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record) {
+        this.stepsPerEpoch = stepsPerEpoch;
+        this.totalSteps = totalSteps;
+        this.epochsFinished = firstEpoch;
         lifecycle.planned(lease, stepsPerEpoch, totalSteps, firstStep, firstEpoch, record);
         if (firstStep > 0) {
             log("resuming at step %d (epoch %d) from a checkpoint", firstStep, firstEpoch + 1);
@@ -93,13 +114,14 @@ final class JobRun implements TrainingObserver {
 
     @Override
     public void stepFinished(StepReport step) {
-        double speed = step.images() / step.seconds();
-        imagesPerSecond = imagesPerSecond == 0 ? speed
-                : (1 - SPEED_SMOOTHING) * imagesPerSecond + SPEED_SMOOTHING * speed;
+        trainedImages += step.images();
+        trainedSteps++;
+        trainingSeconds += step.seconds();
+        epochTrainingSeconds += step.seconds();
         epoch = step.epoch() + 1;
         last = step;
         pending.add(new JobMetricsRepository.StepMetric(step.step(), step.epoch(), step.loss(), step.learningRate()));
-        metrics.stepFinished(jobId, step.loss(), step.learningRate(), imagesPerSecond,
+        metrics.stepFinished(jobId, step.loss(), step.learningRate(), imagesPerSecond(),
                 Duration.ofNanos((long) (step.seconds() * 1e9)));
         if (System.nanoTime() - lastFlush >= progressIntervalNanos) {
             flush();
@@ -107,22 +129,48 @@ final class JobRun implements TrainingObserver {
     }
 
     @Override
-    public void epochFinished(EpochReport report) {
+    public void epochFinished(EpochReport report, Checkpoint checkpoint) {
+        evaluationSeconds = Math.max(0, report.seconds() - epochTrainingSeconds);
+        epochTrainingSeconds = 0;
+        epochsFinished = report.epoch();
         Evaluation validation = report.validation();
         Evaluation test = report.test();
-        pendingEpochs.add(new JobMetricsRepository.EpochMetric(report.epoch(), report.trainLoss(),
-                validation == null ? null : validation.loss(), validation == null ? null : validation.accuracy(),
-                test == null ? null : test.loss(), test == null ? null : test.accuracy(), report.seconds()));
+        pendingCheckpoints.add(new PendingCheckpoint(new JobMetricsRepository.EpochMetric(report.epoch(),
+                report.trainLoss(), validation == null ? null : validation.loss(),
+                validation == null ? null : validation.accuracy(), test == null ? null : test.loss(),
+                test == null ? null : test.accuracy(), report.seconds()), checkpoint));
         flush();
         metrics.epochFinished(jobId, report.epoch(), validation == null ? Double.NaN : validation.accuracy(),
                 test == null ? Double.NaN : test.accuracy());
         log("epoch %d: train loss %.4f%s%s, %.1f s, %.0f images/s", report.epoch(), report.trainLoss(),
-                describe("validation", validation), describe("test", test), report.seconds(), imagesPerSecond);
+                describe("validation", validation), describe("test", test), report.seconds(), imagesPerSecond());
+    }
+
+    @Override
+    public void checkpointSaved(Checkpoint checkpoint) {
+        pendingCheckpoints.add(new PendingCheckpoint(null, checkpoint));
+        flush();
     }
 
     private static String describe(String split, Evaluation result) {
         return result == null ? "" : String.format(Locale.ROOT, ", %s loss %.4f, %s accuracy %.4f", split,
                 result.loss(), split, result.accuracy());
+    }
+
+    /** Images trained by this attempt over the wall time of its steps. */
+    private double imagesPerSecond() {
+        return trainingSeconds > 0 ? trainedImages / trainingSeconds : 0;
+    }
+
+    /** Seconds to the end: the remaining steps at this attempt's pace, and the remaining epochs' evaluations. */
+    private Double etaSeconds() {
+        if (trainedSteps == 0 || last == null) {
+            return null;
+        }
+        long remainingSteps = totalSteps - (last.step() + 1);
+        int remainingEvaluations = stepsPerEpoch == 0 ? 0 : (int) (totalSteps / stepsPerEpoch) - epochsFinished;
+        return remainingSteps * (trainingSeconds / trainedSteps)
+                + (evaluationSeconds == null ? 0 : remainingEvaluations * evaluationSeconds);
     }
 
     /** Appends a line to the job's log file; a log that cannot be written must not stop training. */
@@ -137,8 +185,9 @@ final class JobRun implements TrainingObserver {
     }
 
     /**
-     * Writes buffered steps, finished epochs and the latest progress. While the database cannot be reached they stay
-     * buffered and training goes on; the next flush writes them (or finds the lease taken over meanwhile).
+     * Writes buffered steps, the latest progress, then finished epochs with their checkpoints, and deletes the files
+     * of checkpoints pruned on the way. While the database cannot be reached they stay buffered and training goes
+     * on; the next flush writes them (or finds the lease taken over meanwhile).
      */
     void flush() {
         lastFlush = System.nanoTime();
@@ -147,15 +196,31 @@ final class JobRun implements TrainingObserver {
         }
         try {
             lifecycle.progressed(lease, new Job.Progress(epoch, last.step() + 1, null, null, last.loss(),
-                    last.learningRate(), imagesPerSecond), List.copyOf(pending));
+                    last.learningRate(), imagesPerSecond(), etaSeconds()), List.copyOf(pending));
             pending.clear();
-            while (!pendingEpochs.isEmpty()) {
-                lifecycle.epochFinished(lease, pendingEpochs.get(0));
-                pendingEpochs.remove(0);
+            while (!pendingCheckpoints.isEmpty()) {
+                PendingCheckpoint next = pendingCheckpoints.get(0);
+                List<Checkpoint> dropped = next.epoch() == null
+                        ? lifecycle.checkpointSaved(lease, next.checkpoint())
+                        : lifecycle.epochFinished(lease, next.epoch(), next.checkpoint());
+                pendingCheckpoints.remove(0);
+                deleteFiles(dropped);
             }
         } catch (TransientDataAccessException | DataAccessResourceFailureException
                  | CannotCreateTransactionException e) {
             log.warn("Job {}: progress kept in memory, the database is unavailable ({})", jobId, e.getMessage());
+        }
+    }
+
+    /** Files of checkpoints no longer recorded; one that cannot be deleted now is swept later. */
+    void deleteFiles(List<Checkpoint> dropped) {
+        for (Checkpoint checkpoint : dropped) {
+            try {
+                checkpointFiles.delete(checkpoint);
+            } catch (IOException e) {
+                log.warn("Job {}: could not delete {} ({}); it is swept later", jobId, checkpoint.file(),
+                        e.getMessage());
+            }
         }
     }
 

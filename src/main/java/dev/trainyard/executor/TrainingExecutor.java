@@ -2,6 +2,7 @@ package dev.trainyard.executor;
 
 import dev.trainyard.data.DatasetUnavailableException;
 import dev.trainyard.jobs.Job;
+import dev.trainyard.jobs.JobErrorCode;
 import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.JobService;
 import dev.trainyard.jobs.JobSpec;
@@ -9,13 +10,17 @@ import dev.trainyard.jobs.JobState;
 import dev.trainyard.jobs.Lease;
 import dev.trainyard.jobs.LeaseLostException;
 import dev.trainyard.metrics.TrainyardMetrics;
+import dev.trainyard.system.DiskSpace;
 import dev.trainyard.system.JobStorage;
+import dev.trainyard.training.Checkpoint;
+import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.Dl4jRuntime;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.Trainer;
 import dev.trainyard.training.TrainingDivergedException;
 import dev.trainyard.training.TrainingOutcome;
 import dev.trainyard.training.TrainingRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +52,8 @@ import org.springframework.stereotype.Component;
 public class TrainingExecutor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingExecutor.class);
+    /** How long an interrupted slot gets to checkpoint and release its job. */
+    static final Duration AFTER_INTERRUPT = Duration.ofSeconds(5);
 
     private final JobLifecycle lifecycle;
     private final Trainer trainer;
@@ -55,6 +62,8 @@ public class TrainingExecutor implements SmartLifecycle {
     private final ExecutorProperties properties;
     private final Dl4jRuntime runtime;
     private final ShutdownProperties shutdown;
+    private final DiskSpace disk;
+    private volatile boolean reportedShortage;
     private final String replicaId;
     private final Semaphore wakeups = new Semaphore(0);
     private final Map<UUID, JobRun> active = new ConcurrentHashMap<>();
@@ -64,7 +73,8 @@ public class TrainingExecutor implements SmartLifecycle {
 
     public TrainingExecutor(JobLifecycle lifecycle, Trainer trainer, TrainyardMetrics metrics,
                             JobStorage storage, ExecutorProperties properties, ShutdownProperties shutdown,
-                            Dl4jRuntime runtime) {
+                            Dl4jRuntime runtime, DiskSpace disk) {
+        this.disk = disk;
         this.lifecycle = lifecycle;
         this.trainer = trainer;
         this.metrics = metrics;
@@ -96,7 +106,9 @@ public class TrainingExecutor implements SmartLifecycle {
 
     /**
      * Stops claiming, asks running jobs to checkpoint and release themselves, and waits for them within the shutdown
-     * grace; a slot still busy after it is interrupted (its job's lease then expires and another replica resumes it).
+     * grace. A slot still busy after it is interrupted: its run checkpoints where it is and goes back to the queue,
+     * given {@link #AFTER_INTERRUPT} more to do so (else its job's lease expires and a replica resumes it from its
+     * last checkpoint).
      */
     @Override
     public synchronized void stop() {
@@ -104,17 +116,20 @@ public class TrainingExecutor implements SmartLifecycle {
         active.values().forEach(JobRun::requestStop);
         wakeups.release(slots.size());
         long deadline = System.nanoTime() + shutdown.grace().toNanos();
-        for (Thread slot : slots) {
-            try {
+        try {
+            for (Thread slot : slots) {
                 slot.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 if (slot.isAlive()) {
-                    log.warn("{} did not stop within the shutdown grace of {}", slot.getName(), shutdown.grace());
+                    log.warn("{} did not stop within the shutdown grace of {}; interrupting it", slot.getName(),
+                            shutdown.grace());
                     slot.interrupt();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             }
+            for (Thread slot : slots) {
+                slot.join(AFTER_INTERRUPT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         slots.clear();
         if (leases != null) {
@@ -181,11 +196,18 @@ public class TrainingExecutor implements SmartLifecycle {
         String claimant = replicaId + "/slot-" + device;
         while (running) {
             try {
+                Optional<String> shortage = disk.shortage();
+                if (shortage.isPresent()) {
+                    reportShortage(claimant, shortage.get());
+                    waitForWork();
+                    continue;
+                }
+                reportedShortage = false;
                 Optional<Job> job = lifecycle.claimNext(claimant);
                 if (job.isPresent()) {
                     run(job.get(), claimant);
-                } else if (wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
-                    wakeups.drainPermits();
+                } else {
+                    waitForWork();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -197,10 +219,26 @@ public class TrainingExecutor implements SmartLifecycle {
         }
     }
 
-    private void run(Job job, String claimant) throws InterruptedException {
+    /** Until a job is submitted on this replica or the poll interval has passed. */
+    private void waitForWork() throws InterruptedException {
+        if (wakeups.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+            wakeups.drainPermits();
+        }
+    }
+
+    private void reportShortage(String claimant, String shortage) {
+        if (!reportedShortage) {
+            reportedShortage = true;
+            log.warn("{} starts no job while it waits for {}", claimant, shortage);
+        }
+    }
+
+    private void run(Job job, String claimant) {
         UUID id = job.id();
         Lease lease = Lease.of(job);
-        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), storage.log(id));
+        CheckpointStore checkpoints = new CheckpointStore(storage.checkpoints(id));
+        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), storage.log(id),
+                checkpoints);
         active.put(id, run);
         log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
         run.log("attempt %d on %s", job.attempt(), claimant);
@@ -208,31 +246,41 @@ public class TrainingExecutor implements SmartLifecycle {
             if (job.cancelRequested()) {
                 run.requestStop();
             }
-            TrainingOutcome outcome = trainer.train(request(job), run);
+            Checkpoint resume = lifecycle.resumePoint(lease, checkpoints::isIntact).orElse(null);
+            TrainingOutcome outcome = trainer.train(request(job, resume), run);
             run.flush();
             if (outcome == TrainingOutcome.COMPLETED) {
                 end(run, JobState.SUCCEEDED, null);
             } else if (running) {
                 end(run, JobState.CANCELLED, null);
             } else {
-                lifecycle.release(lease);
-                run.log("released on shutdown; it resumes from its checkpoint");
+                release(run, "released on shutdown; it resumes from its checkpoint");
             }
         } catch (LeaseLostException e) {
             log.warn("Stopped job {}: attempt {} lost its lease to another replica; wrote nothing more", id,
                     job.attempt());
             run.log("attempt %d stopped: its lease was taken over", job.attempt());
         } catch (DatasetUnavailableException e) {
-            end(run, JobState.FAILED, new Job.JobError("dataset_unavailable", e.getMessage()));
+            end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DATASET_UNAVAILABLE, e.getMessage()));
         } catch (TrainingDivergedException e) {
             run.flush();
-            end(run, JobState.FAILED, new Job.JobError("diverged", e.getMessage()));
-        } catch (InterruptedException e) {
-            lifecycle.release(lease);
-            throw e;
+            end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DIVERGED, e.getMessage()));
         } catch (Exception e) {
+            if (!running && interruptedByShutdown(e)) {
+                release(run, "interrupted on shutdown; it resumes from its last checkpoint");
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (DiskSpace.isOutOfSpace(e)) {
+                run.flush();
+                end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DISK_FULL, "a write found no space left "
+                        + "under the data directory (" + DiskSpace.describe(disk.freeBytes()) + " free now); the "
+                        + "last checkpoint is kept: free some space, then POST /api/v1/jobs/" + id + "/retry to "
+                        + "resume from it"));
+                return;
+            }
             log.error("Job {} failed", id, e);
-            end(run, JobState.FAILED, new Job.JobError("training_error",
+            end(run, JobState.FAILED, new Job.JobError(JobErrorCode.TRAINING_ERROR,
                     e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
             active.remove(id);
@@ -241,21 +289,43 @@ public class TrainingExecutor implements SmartLifecycle {
         log.info("Job {} ended", id);
     }
 
+    /**
+     * Whether a run ended because the shutdown backstop interrupted it: the trainer's own {@link InterruptedException}
+     * after its checkpoint, or a write that the interrupt broke (NIO channels close on interrupt).
+     */
+    private static boolean interruptedByShutdown(Throwable e) {
+        boolean flagged = Thread.interrupted();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException || cause instanceof java.nio.channels.ClosedByInterruptException
+                    || cause instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return flagged;
+    }
+
+    /** Back to the queue without counting the attempt; the interrupt flag is clear for the database write. */
+    private void release(JobRun run, String why) {
+        run.flush();
+        lifecycle.release(run.lease());
+        run.log("%s", why);
+    }
+
     private void end(JobRun run, JobState state, Job.JobError error) {
         try {
-            lifecycle.finish(run.lease(), state, error);
-            run.log("%s%s", state, error == null ? "" : " (" + error.code() + "): " + error.message());
+            run.deleteFiles(lifecycle.finish(run.lease(), state, error));
+            run.log("%s%s", state, error == null ? "" : " (" + error.code().code() + "): " + error.message());
         } catch (LeaseLostException e) {
             log.warn("Job {} ended here as {}, but another attempt holds it now; not recorded", run.lease().jobId(),
                     state);
         }
     }
 
-    private TrainingRequest request(Job job) {
+    private TrainingRequest request(Job job, Checkpoint resume) {
         JobSpec spec = job.spec();
         return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.augment(),
                 spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(),
-                storage.model(job.id()), storage.checkpoints(job.id()));
+                storage.model(job.id()), storage.checkpoints(job.id()), resume);
     }
 
     private void sleepQuietly() {

@@ -41,6 +41,13 @@ class IdempotencyKeys {
                 .update();
     }
 
+    /** Forgets every key used before {@code before}. @return how many */
+    int purgeOlderThan(Instant before) {
+        return jdbc.sql("delete from idempotency_keys where created_at < :before")
+                .param("before", before.atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
     /** Records the key's first use; a concurrent first use of the same key fails on the primary key. */
     void insert(String owner, String key, String requestHash, UUID jobId, Instant now) {
         jdbc.sql("insert into idempotency_keys (owner, idem_key, request_hash, job_id, created_at) "

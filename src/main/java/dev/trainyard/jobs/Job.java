@@ -18,21 +18,21 @@ public record Job(UUID id, long seq, String owner, JobSpec spec, JobState state,
      *
      * @param epoch           1-based epoch in progress (or last finished)
      * @param step            optimizer steps done
-     * @param imagesPerSecond training throughput over recent steps
+     * @param imagesPerSecond images trained by the current attempt over the wall time of its steps
+     * @param etaSeconds      seconds to the end when the progress was written: remaining steps at that pace, plus
+     *                        one evaluation per remaining epoch once an evaluation has been timed
      */
     public record Progress(Integer epoch, Long step, Integer stepsPerEpoch, Long totalSteps, Double loss,
-                           Double learningRate, Double imagesPerSecond) {
-
-        static final Progress NONE = new Progress(null, null, null, null, null, null, null);
+                           Double learningRate, Double imagesPerSecond, Double etaSeconds) {
     }
 
     /**
      * Why a job failed.
      *
-     * @param code a stable identifier: {@code dataset_unavailable}, {@code diverged}, {@code interrupted},
-     *             {@code training_error}
+     * @param code    the stable kind of failure
+     * @param message what happened and what to do, in words
      */
-    public record JobError(String code, String message) {
+    public record JobError(JobErrorCode code, String message) {
     }
 
     /** @throws IllegalJobTransitionException when the lifecycle does not allow moving to {@code target} */

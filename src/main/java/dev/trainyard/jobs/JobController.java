@@ -8,15 +8,19 @@ import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.ConfusionMatrix;
 import dev.trainyard.training.Trainer;
 import dev.trainyard.training.CheckpointStore;
+import dev.trainyard.training.ModelArchitecture;
+import dev.trainyard.training.ModelExport;
 import java.io.IOException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
@@ -25,6 +29,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -87,7 +92,8 @@ class JobController {
                     "must be between 1 and " + JobService.MAX_PAGE + " (was " + limit + ")");
         }
         List<Job> page = jobs.list(caller, state, PageCursor.decode(cursor), limit);
-        List<JobView> items = page.stream().map(job -> JobView.of(job, null, null)).toList();
+        String waitingFor = jobs.waitingFor().orElse(null);
+        List<JobView> items = page.stream().map(job -> JobView.of(job, null, waitingFor, null)).toList();
         String next = page.size() == limit ? PageCursor.encode(page.get(page.size() - 1).seq()) : null;
         return new JobPage(items, next);
     }
@@ -98,20 +104,39 @@ class JobController {
     ResponseEntity<JobView> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, WebRequest request) {
         Job job = jobs.get(caller, id);
         Long queuePosition = job.state() == JobState.QUEUED ? jobs.queuePosition(job) : null;
-        String etag = "\"" + job.version() + (queuePosition == null ? "" : "-" + queuePosition) + "\"";
+        String waitingFor = queuePosition == null ? null : jobs.waitingFor().orElse(null);
+        String etag = "\"" + job.version() + (queuePosition == null ? "" : "-" + queuePosition)
+                + (waitingFor == null ? "" : "-waiting") + "\"";
         if (request.checkNotModified(etag)) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).body(JobView.of(job, queuePosition, jobs.epochs(job)));
+        return ResponseEntity.ok().eTag(etag).body(JobView.of(job, queuePosition, waitingFor, jobs.epochs(job)));
     }
 
     @PostMapping("/{id}/cancel")
     @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running job stops "
             + "before its next training step (202). A finished job answers 409.")
     ResponseEntity<JobView> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-        Job job = jobs.cancel(caller, id);
-        return ResponseEntity.status(job.state() == JobState.CANCELLED ? HttpStatus.OK : HttpStatus.ACCEPTED)
-                .body(view(job));
+        JobService.CancelOutcome outcome = jobs.cancel(caller, id);
+        return ResponseEntity.status(outcome.cancelled() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                .body(view(outcome.job()));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a finished job", description = "Removes a SUCCEEDED, FAILED or CANCELLED job with "
+            + "its results, checkpoints, model and log (204). A queued or running job answers 409: cancel it first.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        jobs.delete(caller, id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/retry")
+    @Operation(summary = "Retry a failed job", description = "Queues a FAILED job again (200); it resumes from its "
+            + "newest checkpoint, e.g. after a disk_full once space is free, with its attempts counted afresh. Other "
+            + "states answer 409; past the caller's limit of queued jobs, 429.")
+    JobView retry(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        return view(jobs.retry(caller, id));
     }
 
     @GetMapping("/{id}/metrics")
@@ -157,22 +182,27 @@ class JobController {
 
     @GetMapping(path = "/{id}/model", produces = "application/zip")
     @Operation(summary = "Download the trained model", description = "A DL4J ModelSerializer zip with the updater "
-            + "state; load it with ModelSerializer.restoreMultiLayerNetwork (seednet, lenet5) or "
-            + "restoreComputationGraph (resnet20). which=last (default): the final model, "
-            + "409 until the job has SUCCEEDED; which=best: the checkpoint with the best validation accuracy.")
+            + "state that DL4J alone can load: ModelSerializer.restoreMultiLayerNetwork (seednet, lenet5) or "
+            + "restoreComputationGraph (resnet20); its updaters carry, as a fixed rate, the rate of the step the "
+            + "network would take next. which=last (default): the final model, 409 until the job has SUCCEEDED; "
+            + "which=best: the checkpoint with the best validation accuracy.")
     ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
                                    @Parameter(description = "last or best") @RequestParam(defaultValue = "last")
                                    String which) throws IOException {
         Job job = jobs.get(caller, id);
-        Path file;
+        Resource model;
         if ("best".equals(which)) {
-            CheckpointStore store = checkpoints(id);
-            file = store.best().map(store::file).orElseThrow(() -> new ModelNotReadyException(id, job.state()));
+            CheckpointStore store = new CheckpointStore(storage.checkpoints(id));
+            Path best = JobLifecycle.best(jobs.checkpoints(job)).map(store::file)
+                    .orElseThrow(() -> new ModelNotReadyException(id, job.state()));
+            model = new ByteArrayResource(ModelExport.of(ModelArchitecture.byId(job.spec().model()).orElseThrow(),
+                    best));
         } else if ("last".equals(which)) {
-            file = storage.model(id);
+            Path file = storage.model(id);
             if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
                 throw new ModelNotReadyException(id, job.state());
             }
+            model = new FileSystemResource(file);
         } else {
             throw InvalidRequestException.of("which", "must be 'last' or 'best' (was '" + which + "')");
         }
@@ -180,18 +210,17 @@ class JobController {
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(job.spec().model() + "-" + id + "-" + which + ".zip").build().toString())
-                .body(new FileSystemResource(file));
+                .body(model);
     }
+
 
     @GetMapping("/{id}/checkpoints")
     @Operation(summary = "A job's checkpoints", description = "Written after every epoch and when the job stops; "
             + "an interrupted job resumes from the newest.")
-    List<CheckpointView> checkpoints(@AuthenticationPrincipal Caller caller, @PathVariable UUID id)
-            throws IOException {
-        jobs.get(caller, id);
-        CheckpointStore store = checkpoints(id);
-        Long best = store.best().map(Checkpoint::step).orElse(null);
-        return store.list().stream().map(checkpoint -> CheckpointView.of(checkpoint,
+    List<CheckpointView> checkpoints(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        List<Checkpoint> recorded = jobs.checkpoints(jobs.get(caller, id));
+        Long best = JobLifecycle.best(recorded).map(Checkpoint::step).orElse(null);
+        return recorded.stream().map(checkpoint -> CheckpointView.of(checkpoint,
                 best != null && best == checkpoint.step())).toList();
     }
 
@@ -230,11 +259,9 @@ class JobController {
         return content;
     }
 
-    private CheckpointStore checkpoints(UUID id) {
-        return new CheckpointStore(storage.checkpoints(id), Integer.MAX_VALUE);
-    }
-
     private JobView view(Job job) {
-        return JobView.of(job, job.state() == JobState.QUEUED ? jobs.queuePosition(job) : null, jobs.epochs(job));
+        boolean queued = job.state() == JobState.QUEUED;
+        return JobView.of(job, queued ? jobs.queuePosition(job) : null, queued ? jobs.waitingFor().orElse(null) : null,
+                jobs.epochs(job));
     }
 }

@@ -1,13 +1,20 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.metrics.TrainyardMetrics;
+import dev.trainyard.training.Checkpoint;
+import dev.trainyard.training.CheckpointProperties;
 import dev.trainyard.training.RunRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -20,15 +27,20 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class JobLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
+
     private final JobRepository jobs;
     private final JobMetricsRepository results;
     private final TrainyardMetrics metrics;
+    private final CheckpointProperties checkpointSettings;
     private final Clock clock;
 
-    public JobLifecycle(JobRepository jobs, JobMetricsRepository results, TrainyardMetrics metrics, Clock clock) {
+    public JobLifecycle(JobRepository jobs, JobMetricsRepository results, TrainyardMetrics metrics,
+                        CheckpointProperties checkpointSettings, Clock clock) {
         this.jobs = jobs;
         this.results = results;
         this.metrics = metrics;
+        this.checkpointSettings = checkpointSettings;
         this.clock = clock;
     }
 
@@ -60,13 +72,14 @@ public class JobLifecycle {
      * Each job goes back to the queue and resumes from its last checkpoint on whichever replica claims it, unless it
      * has already started {@code maxAttempts} times, in which case it fails.
      */
-    private Recovery takeBack(List<Lease> abandoned, int maxAttempts) {
+    private Recovery takeBack(List<JobRepository.Abandoned> abandoned, int maxAttempts) {
         List<UUID> requeued = new ArrayList<>();
         List<UUID> failed = new ArrayList<>();
-        for (Lease lease : abandoned) {
-            if (lease.attempt() >= maxAttempts) {
-                if (jobs.finish(lease, JobState.FAILED, new Job.JobError("max_attempts_exceeded", "the job was "
-                        + "interrupted on each of its " + lease.attempt() + " attempts; see its training log"),
+        for (JobRepository.Abandoned job : abandoned) {
+            Lease lease = job.lease();
+            if (job.attempts() >= maxAttempts) {
+                if (jobs.finish(lease, JobState.FAILED, new Job.JobError(JobErrorCode.MAX_ATTEMPTS_EXCEEDED, "the "
+                        + "job was interrupted on each of its " + job.attempts() + " attempts; see its training log"),
                         clock.instant())) {
                     metrics.jobCompleted(JobState.FAILED.name());
                     failed.add(lease.jobId());
@@ -104,14 +117,13 @@ public class JobLifecycle {
     }
 
     /**
-     * The run's size is known. A resumed run trains again from {@code firstStep}, so results recorded after its
-     * checkpoint are removed: the per-step record stays one continuous schedule and each epoch appears once.
+     * The run's size is known. A run resumed from a checkpoint trains the steps after it again; what an earlier
+     * attempt recorded for them stays until they are recorded anew, so nothing a client was shown disappears.
      */
     @Transactional
     public void planned(Lease lease, int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch,
                         RunRecord record) {
         hold(lease);
-        results.truncate(lease.jobId(), firstStep, firstEpoch);
         jobs.updatePlan(lease, stepsPerEpoch, totalSteps, firstStep, firstEpoch + 1, record);
         metrics.trainingStarted(lease.jobId());
     }
@@ -119,20 +131,86 @@ public class JobLifecycle {
     @Transactional
     public void progressed(Lease lease, Job.Progress progress, List<JobMetricsRepository.StepMetric> newSteps) {
         hold(lease);
-        results.insertSteps(lease.jobId(), newSteps);
+        results.upsertSteps(lease.jobId(), newSteps);
         jobs.updateProgress(lease, progress, clock.instant());
     }
 
-    /** Records an epoch's results; the job's version moves on, so a client's cached copy (ETag) goes stale. */
+    /**
+     * Records an epoch's results with the checkpoint taken after it, in one transaction, then drops the records of
+     * checkpoints that are neither among the newest {@code trainyard.checkpoints.keep} nor the best. The job's
+     * version moves on, so a client's cached copy (ETag) goes stale.
+     *
+     * @return the checkpoints no longer recorded, whose files the caller deletes
+     */
     @Transactional
-    public void epochFinished(Lease lease, JobMetricsRepository.EpochMetric epoch) {
+    public List<Checkpoint> epochFinished(Lease lease, JobMetricsRepository.EpochMetric epoch, Checkpoint checkpoint) {
         hold(lease);
-        results.insertEpoch(lease.jobId(), epoch);
+        results.upsertEpoch(lease.jobId(), epoch);
+        results.upsertCheckpoint(lease.jobId(), checkpoint);
         jobs.touch(lease);
+        return prune(lease.jobId());
     }
 
-    /** Moves the leased job to its end state; the job's training gauges go away. */
-    public void finish(Lease lease, JobState end, Job.JobError error) {
+    /**
+     * Records a checkpoint taken mid-epoch (on a stop), then prunes as {@link #epochFinished} does.
+     *
+     * @return the checkpoints no longer recorded, whose files the caller deletes
+     */
+    @Transactional
+    public List<Checkpoint> checkpointSaved(Lease lease, Checkpoint checkpoint) {
+        hold(lease);
+        results.upsertCheckpoint(lease.jobId(), checkpoint);
+        jobs.touch(lease);
+        return prune(lease.jobId());
+    }
+
+    private List<Checkpoint> prune(UUID jobId) {
+        List<Checkpoint> all = results.findCheckpoints(jobId);
+        Optional<Checkpoint> best = best(all);
+        List<Checkpoint> dropped = new ArrayList<>();
+        for (Checkpoint old : all.subList(0, Math.max(0, all.size() - checkpointSettings.keep()))) {
+            if (best.isEmpty() || best.get().step() != old.step()) {
+                results.deleteCheckpoint(jobId, old);
+                dropped.add(old);
+            }
+        }
+        return dropped;
+    }
+
+    /** The checkpoint with the highest validation accuracy (the later one on a tie). */
+    public static Optional<Checkpoint> best(List<Checkpoint> checkpoints) {
+        return checkpoints.stream().filter(checkpoint -> checkpoint.validationAccuracy() != null)
+                .max(Comparator.comparingDouble(Checkpoint::validationAccuracy).thenComparingLong(Checkpoint::step));
+    }
+
+    /**
+     * The newest recorded checkpoint whose file is intact, for a run to resume from; records whose file is missing
+     * or damaged are dropped on the way (they cannot be resumed from), so the run falls back to an older one or
+     * starts afresh.
+     */
+    @Transactional
+    public Optional<Checkpoint> resumePoint(Lease lease, Predicate<Checkpoint> intact) {
+        hold(lease);
+        List<Checkpoint> recorded = new ArrayList<>(results.findCheckpoints(lease.jobId()));
+        Collections.reverse(recorded);
+        for (Checkpoint checkpoint : recorded) {
+            if (intact.test(checkpoint)) {
+                return Optional.of(checkpoint);
+            }
+            log.warn("Job {}: checkpoint {} is missing or damaged; its record is dropped", lease.jobId(),
+                    checkpoint.file());
+            results.deleteCheckpoint(lease.jobId(), checkpoint);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Moves the leased job to its end state; the job's training gauges go away. A job that SUCCEEDED then keeps the
+     * checkpoints {@code trainyard.checkpoints.keep-after-success} names.
+     *
+     * @return the checkpoints no longer recorded, whose files the caller deletes
+     */
+    public List<Checkpoint> finish(Lease lease, JobState end, Job.JobError error) {
         Job job = jobs.findById(lease.jobId()).orElseThrow(() -> new LeaseLostException(lease));
         if (job.state() != JobState.RUNNING || job.attempt() != lease.attempt()) {
             throw new LeaseLostException(lease);
@@ -143,6 +221,25 @@ public class JobLifecycle {
             throw new LeaseLostException(lease);
         }
         metrics.jobCompleted(end.name());
+        return end == JobState.SUCCEEDED ? keepAfterSuccess(lease.jobId()) : List.of();
+    }
+
+    private List<Checkpoint> keepAfterSuccess(UUID jobId) {
+        CheckpointProperties.KeepAfterSuccess policy = checkpointSettings.keepAfterSuccess();
+        if (policy == CheckpointProperties.KeepAfterSuccess.ALL) {
+            return List.of();
+        }
+        List<Checkpoint> all = results.findCheckpoints(jobId);
+        Optional<Checkpoint> best = policy == CheckpointProperties.KeepAfterSuccess.BEST ? best(all)
+                : Optional.empty();
+        List<Checkpoint> dropped = new ArrayList<>();
+        for (Checkpoint checkpoint : all) {
+            if (best.isEmpty() || best.get().step() != checkpoint.step()) {
+                results.deleteCheckpoint(jobId, checkpoint);
+                dropped.add(checkpoint);
+            }
+        }
+        return dropped;
     }
 
     private void hold(Lease lease) {

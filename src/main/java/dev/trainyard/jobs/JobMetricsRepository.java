@@ -1,14 +1,17 @@
 package dev.trainyard.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.training.Checkpoint;
 import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Per-step and per-epoch training results of jobs. */
+/** Per-step and per-epoch training results of jobs, and the checkpoints they resume from. */
 @Repository
 public class JobMetricsRepository {
 
@@ -37,21 +40,28 @@ public class JobMetricsRepository {
                               Double testLoss, Double testAccuracy, double seconds) {
     }
 
-    public void insertSteps(UUID jobId, List<StepMetric> steps) {
+    /**
+     * Records steps, replacing what an earlier attempt recorded for the same steps: a run resumed from a checkpoint
+     * trains them again, and until it has, the earlier attempt's record of them stays.
+     */
+    public void upsertSteps(UUID jobId, List<StepMetric> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        jdbc.sql("delete from job_steps where job_id = :job and step between :first and :last")
+                .param("job", jobId.toString())
+                .param("first", steps.get(0).step())
+                .param("last", steps.get(steps.size() - 1).step())
+                .update();
         batch.batchUpdate("insert into job_steps (job_id, step, epoch, loss, learning_rate) values (?, ?, ?, ?, ?)",
                 steps.stream().map(step -> new Object[] {jobId.toString(), step.step(), step.epoch(), step.loss(),
                         step.learningRate()}).toList());
     }
 
-    /** Removes steps from {@code fromStep} on and epochs after {@code keptEpochs}. */
-    public void truncate(UUID jobId, long fromStep, int keptEpochs) {
-        jdbc.sql("delete from job_steps where job_id = :job and step >= :step")
-                .param("job", jobId.toString()).param("step", fromStep).update();
-        jdbc.sql("delete from job_epochs where job_id = :job and epoch > :epoch")
-                .param("job", jobId.toString()).param("epoch", keptEpochs).update();
-    }
-
-    public void insertEpoch(UUID jobId, EpochMetric epoch) {
+    /** Records an epoch's result, replacing one an earlier attempt recorded for it. */
+    public void upsertEpoch(UUID jobId, EpochMetric epoch) {
+        jdbc.sql("delete from job_epochs where job_id = :job and epoch = :epoch")
+                .param("job", jobId.toString()).param("epoch", epoch.epoch()).update();
         jdbc.sql("insert into job_epochs (job_id, epoch, train_loss, validation_loss, validation_accuracy, test_loss, "
                         + "test_accuracy, seconds) values (:job, :epoch, :trainLoss, :validationLoss, "
                         + ":validationAccuracy, :testLoss, :testAccuracy, :seconds)")
@@ -64,6 +74,42 @@ public class JobMetricsRepository {
                 .param("testAccuracy", epoch.testAccuracy(), Types.DOUBLE)
                 .param("seconds", epoch.seconds())
                 .update();
+    }
+
+    /** Records a checkpoint whose file is complete, replacing a record of the same step. */
+    public void upsertCheckpoint(UUID jobId, Checkpoint checkpoint) {
+        deleteCheckpoint(jobId, checkpoint);
+        jdbc.sql("insert into job_checkpoints (job_id, step, epoch, batch, epoch_loss_sum, validation_accuracy, file, "
+                        + "size_bytes, sha256, created_at) values (:job, :step, :epoch, :batch, :lossSum, :accuracy, "
+                        + ":file, :size, :sha256, :createdAt)")
+                .param("job", jobId.toString())
+                .param("step", checkpoint.step())
+                .param("epoch", checkpoint.epoch())
+                .param("batch", checkpoint.batch())
+                .param("lossSum", checkpoint.epochLossSum())
+                .param("accuracy", checkpoint.validationAccuracy(), Types.DOUBLE)
+                .param("file", checkpoint.file())
+                .param("size", checkpoint.sizeBytes())
+                .param("sha256", checkpoint.sha256())
+                .param("createdAt", checkpoint.createdAt().atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    public void deleteCheckpoint(UUID jobId, Checkpoint checkpoint) {
+        jdbc.sql("delete from job_checkpoints where job_id = :job and step = :step")
+                .param("job", jobId.toString()).param("step", checkpoint.step()).update();
+    }
+
+    /** A job's checkpoints, oldest first. */
+    public List<Checkpoint> findCheckpoints(UUID jobId) {
+        return jdbc.sql("select file, epoch, batch, step, epoch_loss_sum, validation_accuracy, size_bytes, sha256, "
+                        + "created_at from job_checkpoints where job_id = :job order by step")
+                .param("job", jobId.toString())
+                .query((rs, row) -> new Checkpoint(rs.getString("file"), rs.getInt("epoch"), rs.getInt("batch"),
+                        rs.getLong("step"), rs.getDouble("epoch_loss_sum"),
+                        rs.getObject("validation_accuracy", Double.class), rs.getLong("size_bytes"),
+                        rs.getString("sha256"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .list();
     }
 
     public List<StepMetric> findSteps(UUID jobId) {

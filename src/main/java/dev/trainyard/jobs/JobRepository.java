@@ -23,7 +23,7 @@ public class JobRepository {
 
     private static final String COLUMNS = "id, seq, owner, spec, state, version, attempt, submitted_at, started_at, "
             + "finished_at, cancel_requested, epoch, step, steps_per_epoch, total_steps, last_loss, last_lr, "
-            + "images_per_second, error_code, error_message, run_record";
+            + "images_per_second, eta_seconds, error_code, error_message, run_record";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -118,24 +118,19 @@ public class JobRepository {
         return claimed == 1 ? findById(UUID.fromString(next.get())) : Optional.empty();
     }
 
-    /**
-     * Moves a job from one state to another if it is still in {@code from}.
-     *
-     * @return whether this call made the change
-     */
-    public boolean transition(UUID id, JobState from, JobState to, Job.JobError error, Instant now) {
-        return jdbc.sql("update jobs set state = :to, version = version + 1, error_code = :code, "
-                        + "error_message = :message, finished_at = :finishedAt where id = :id and state = :from")
-                .param("to", to.name())
-                .param("code", error == null ? null : error.code(), java.sql.Types.VARCHAR)
-                .param("message", error == null ? null : truncate(error.message()), java.sql.Types.VARCHAR)
-                .param("finishedAt", to.isFinished() ? timestamp(now) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+    /** QUEUED to CANCELLED, if the job is queued at this moment. */
+    public boolean cancelQueued(UUID id, Instant now) {
+        return jdbc.sql("update jobs set state = 'CANCELLED', cancel_requested = true, finished_at = :now, "
+                        + "version = version + 1 where id = :id and state = 'QUEUED'")
+                .param("now", timestamp(now))
                 .param("id", id.toString())
-                .param("from", from.name())
                 .update() == 1;
     }
 
-    /** Records a cancel request for a running job; the slot running it stops before its next step. */
+    /**
+     * Records a cancel request, if the job is running at this moment; the slot running it stops before its next
+     * step, and a job that goes back to the queue first is cancelled when it is claimed.
+     */
     public boolean requestCancel(UUID id) {
         return jdbc.sql("update jobs set cancel_requested = true, version = version + 1 "
                         + "where id = :id and state = 'RUNNING'")
@@ -159,7 +154,7 @@ public class JobRepository {
                         + "error_message = :message, finished_at = :now, claimed_by = null, heartbeat_at = null "
                         + "where id = :id and attempt = :attempt and state = 'RUNNING'")
                 .param("to", to.name())
-                .param("code", error == null ? null : error.code(), java.sql.Types.VARCHAR)
+                .param("code", error == null ? null : error.code().code(), java.sql.Types.VARCHAR)
                 .param("message", error == null ? null : truncate(error.message()), java.sql.Types.VARCHAR)
                 .param("now", timestamp(now))
                 .param("id", lease.jobId().toString())
@@ -194,27 +189,77 @@ public class JobRepository {
                 .update() == 1;
     }
 
+    /**
+     * A running job whose holder is gone.
+     *
+     * @param attempts the attempts it has had since it was submitted or last retried
+     */
+    public record Abandoned(Lease lease, int attempts) {
+    }
+
     /** Running jobs whose lease was last renewed before {@code cutoff}, or that have none. */
-    public List<Lease> findExpired(Instant cutoff) {
-        return jdbc.sql("select id, attempt from jobs where state = 'RUNNING' "
+    public List<Abandoned> findExpired(Instant cutoff) {
+        return jdbc.sql("select id, attempt, retry_base from jobs where state = 'RUNNING' "
                         + "and (heartbeat_at is null or heartbeat_at < :cutoff) order by seq")
                 .param("cutoff", timestamp(cutoff))
-                .query(JobRepository::lease)
+                .query(JobRepository::abandoned)
                 .list();
     }
 
     /** Running jobs held by a claimant whose name starts with {@code claimantPrefix}. */
-    public List<Lease> findClaimedBy(String claimantPrefix) {
-        return jdbc.sql("select id, attempt from jobs where state = 'RUNNING' "
+    public List<Abandoned> findClaimedBy(String claimantPrefix) {
+        return jdbc.sql("select id, attempt, retry_base from jobs where state = 'RUNNING' "
                         + "and left(claimed_by, :length) = :claimant order by seq")
                 .param("length", claimantPrefix.length())
                 .param("claimant", claimantPrefix)
-                .query(JobRepository::lease)
+                .query(JobRepository::abandoned)
                 .list();
     }
 
-    private static Lease lease(ResultSet rs, int row) throws SQLException {
-        return new Lease(UUID.fromString(rs.getString("id")), rs.getInt("attempt"));
+    private static Abandoned abandoned(ResultSet rs, int row) throws SQLException {
+        int attempt = rs.getInt("attempt");
+        return new Abandoned(new Lease(UUID.fromString(rs.getString("id")), attempt),
+                attempt - rs.getInt("retry_base"));
+    }
+
+    /**
+     * FAILED back to QUEUED: the error is cleared, and {@code trainyard.executor.max-attempts} counts from here.
+     *
+     * @return false when the job has not FAILED (now)
+     */
+    public boolean retry(UUID id) {
+        return jdbc.sql("update jobs set state = 'QUEUED', retry_base = attempt, error_code = null, "
+                        + "error_message = null, finished_at = null, cancel_requested = false, claimed_by = null, "
+                        + "heartbeat_at = null, version = version + 1 where id = :id and state = 'FAILED'")
+                .param("id", id.toString())
+                .update() == 1;
+    }
+
+    /**
+     * Deletes a finished job and, with it (by the foreign keys), its steps, epochs, checkpoints and idempotency keys,
+     * in one statement.
+     *
+     * @return false when the job does not exist or has not finished (now)
+     */
+    public boolean deleteFinished(UUID id) {
+        return jdbc.sql("delete from jobs where id = :id and state in ('SUCCEEDED', 'FAILED', 'CANCELLED')")
+                .param("id", id.toString())
+                .update() == 1;
+    }
+
+    /** Jobs that finished before {@code cutoff}, oldest first. */
+    public List<UUID> findFinishedBefore(Instant cutoff) {
+        return jdbc.sql("select id from jobs where state in ('SUCCEEDED', 'FAILED', 'CANCELLED') "
+                        + "and finished_at < :cutoff order by finished_at")
+                .param("cutoff", timestamp(cutoff))
+                .query((rs, row) -> UUID.fromString(rs.getString("id")))
+                .list();
+    }
+
+    /** Whether a job with this id exists. */
+    public boolean exists(UUID id) {
+        return jdbc.sql("select count(*) from jobs where id = :id").param("id", id.toString()).query(Long.class)
+                .single() > 0;
     }
 
     /** Puts a job whose holder is gone back in the queue (the attempt counts), if {@code lease} still holds it. */
@@ -253,13 +298,14 @@ public class JobRepository {
     /** The latest progress; writing it renews the lease too. */
     public boolean updateProgress(Lease lease, Job.Progress progress, Instant now) {
         return jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
-                        + "images_per_second = :ips, heartbeat_at = :now, version = version + 1 "
+                        + "images_per_second = :ips, eta_seconds = :eta, heartbeat_at = :now, version = version + 1 "
                         + "where id = :id and attempt = :attempt and state = 'RUNNING'")
                 .param("epoch", progress.epoch())
                 .param("step", progress.step())
                 .param("loss", progress.loss())
                 .param("lr", progress.learningRate())
                 .param("ips", progress.imagesPerSecond())
+                .param("eta", progress.etaSeconds(), java.sql.Types.DOUBLE)
                 .param("now", timestamp(now))
                 .param("id", lease.jobId().toString())
                 .param("attempt", lease.attempt())
@@ -283,8 +329,8 @@ public class JobRepository {
                 new Job.Progress(rs.getObject("epoch", Integer.class), rs.getObject("step", Long.class),
                         rs.getObject("steps_per_epoch", Integer.class), rs.getObject("total_steps", Long.class),
                         rs.getObject("last_loss", Double.class), rs.getObject("last_lr", Double.class),
-                        rs.getObject("images_per_second", Double.class)),
-                errorCode == null ? null : new Job.JobError(errorCode, rs.getString("error_message")),
+                        rs.getObject("images_per_second", Double.class), rs.getObject("eta_seconds", Double.class)),
+                errorCode == null ? null : new Job.JobError(JobErrorCode.of(errorCode), rs.getString("error_message")),
                 rs.getString("run_record") == null ? null
                         : json.readValue(rs.getString("run_record"), RunRecord.class));
     }

@@ -4,14 +4,13 @@ import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.security.Caller;
+import dev.trainyard.system.DiskSpace;
+import dev.trainyard.system.Sha256;
 import dev.trainyard.system.Violations;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.trainyard.training.Checkpoint;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobService {
 
     static final int MAX_PAGE = 100;
+    /** A job moves between QUEUED and RUNNING at most a few times a second; past this, the client retries. */
+    private static final int CANCEL_ATTEMPTS = 10;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final JobRepository jobs;
@@ -36,16 +37,22 @@ public class JobService {
     private final TrainyardMetrics metrics;
     private final ApplicationEventPublisher events;
     private final IdempotencyKeys keys;
-    private final JobLimitsProperties limits;
+    private final JobsProperties limits;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
+    private final JobFiles files;
+    private final DiskSpace disk;
+    private final PredictionService predictions;
     private final SecureRandom seeds = new SecureRandom();
 
     public JobService(JobRepository jobs, JobMetricsRepository results, DatasetCatalog datasets,
                       TrainyardMetrics metrics, ApplicationEventPublisher events, IdempotencyKeys keys,
-                      JobLimitsProperties limits, PlatformTransactionManager transactionManager, JsonMapper json,
-                      Clock clock) {
+                      JobsProperties limits, PlatformTransactionManager transactionManager, JsonMapper json,
+                      Clock clock, JobFiles files, PredictionService predictions, DiskSpace disk) {
+        this.disk = disk;
+        this.files = files;
+        this.predictions = predictions;
         this.jobs = jobs;
         this.results = results;
         this.datasets = datasets;
@@ -79,7 +86,7 @@ public class JobService {
             violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
         }
         violations.throwIfAny();
-        String requestHash = idempotencyKey == null ? null : sha256(json.writeValueAsString(submitted));
+        String requestHash = idempotencyKey == null ? null : Sha256.hex(json.writeValueAsString(submitted));
         if (idempotencyKey != null) {
             Optional<Submission> earlier = earlierUse(caller, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
@@ -121,15 +128,6 @@ public class JobService {
         });
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
     public Job get(Caller caller, UUID id) {
         return jobs.findById(id)
                 .filter(job -> caller.admin() || job.owner().equals(caller.name()))
@@ -145,6 +143,11 @@ public class JobService {
         return jobs.queuePosition(job);
     }
 
+    /** Why queued jobs do not start now (too little free disk space), or empty. */
+    public Optional<String> waitingFor() {
+        return disk.shortage();
+    }
+
     public List<JobMetricsRepository.EpochMetric> epochs(Job job) {
         return results.findEpochs(job.id());
     }
@@ -153,23 +156,89 @@ public class JobService {
         return results.findSteps(job.id());
     }
 
+    /** The job's recorded checkpoints, oldest first; each one's file was complete before it was recorded. */
+    public List<Checkpoint> checkpoints(Job job) {
+        return results.findCheckpoints(job.id());
+    }
+
     /**
-     * A queued job is cancelled at once; a running one is asked to stop (its slot stops before the next step).
+     * A queued job is cancelled at once; a running one is asked to stop (its slot stops before the next step). Each
+     * answer comes from a conditional statement that made the change, never from an earlier read: a job that recovery
+     * re-queues (or a slot claims) between the two statements is tried again in its new state.
      *
-     * @return the job after the request
+     * @return the cancelled job, or the running job with its cancel request recorded
      * @throws IllegalJobTransitionException for a job that has finished
      */
-    public Job cancel(Caller caller, UUID id) {
-        Job job = get(caller, id);
-        job.requireMove(JobState.CANCELLED);
-        if (job.state() == JobState.QUEUED
-                && jobs.transition(id, JobState.QUEUED, JobState.CANCELLED, null, clock.instant())) {
-            metrics.jobCompleted(JobState.CANCELLED.name());
-        } else if (jobs.requestCancel(id)) {
-            events.publishEvent(new JobCancelRequested(id));
-        } else {
+    public CancelOutcome cancel(Caller caller, UUID id) {
+        get(caller, id);
+        for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+            if (jobs.cancelQueued(id, clock.instant())) {
+                metrics.jobCompleted(JobState.CANCELLED.name());
+                return new CancelOutcome(get(caller, id), true);
+            }
+            if (jobs.requestCancel(id)) {
+                events.publishEvent(new JobCancelRequested(id));
+                return new CancelOutcome(get(caller, id), false);
+            }
             get(caller, id).requireMove(JobState.CANCELLED);
         }
+        throw new JobBusyException(id);
+    }
+
+    /**
+     * @param cancelled true: the job is CANCELLED now; false: it is running and stops before its next step
+     */
+    public record CancelOutcome(Job job, boolean cancelled) {
+    }
+
+    /**
+     * Deletes a finished job with everything recorded for it and its files. Queued and running jobs are refused:
+     * cancel them first.
+     *
+     * @throws JobNotFinishedException for a job that is queued or running
+     */
+    public void delete(Caller caller, UUID id) {
+        Job job = get(caller, id);
+        if (!job.state().isFinished()) {
+            throw new JobNotFinishedException(id, job.state());
+        }
+        if (!deleteFinished(id)) {
+            Job now = get(caller, id);
+            throw new JobNotFinishedException(id, now.state());
+        }
+    }
+
+    /**
+     * Deletes a finished job: its rows in one statement (from then on the API knows nothing of it), then its files.
+     * A crash between the two leaves files that the next sweep removes.
+     *
+     * @return false when the job is gone or not finished
+     */
+    boolean deleteFinished(UUID id) {
+        if (!jobs.deleteFinished(id)) {
+            return false;
+        }
+        predictions.forget(id);
+        files.deleteFolder(id);
+        return true;
+    }
+
+    /**
+     * Queues a failed job again; it resumes from its newest checkpoint (after a {@code disk_full}, once space is
+     * free) and has {@code trainyard.executor.max-attempts} attempts again.
+     *
+     * @throws IllegalJobTransitionException for a job that has not FAILED
+     */
+    public Job retry(Caller caller, UUID id) {
+        Job job = get(caller, id);
+        job.requireMove(JobState.QUEUED);
+        if (jobs.countQueued(caller.name()) >= limits.maxQueuedPerOwner()) {
+            throw new TooManyQueuedJobsException(limits.maxQueuedPerOwner());
+        }
+        if (!jobs.retry(id)) {
+            get(caller, id).requireMove(JobState.QUEUED);
+        }
+        events.publishEvent(new JobSubmitted(id));
         return get(caller, id);
     }
 

@@ -8,19 +8,22 @@ import java.util.Set;
 public enum JobState {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
-    /** Every allowed state change, in one place. */
+    /** Every allowed state change, in one place. A failed job may be retried (it resumes from its checkpoint). */
     static final Map<JobState, Set<JobState>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(RUNNING, CANCELLED),
             RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
             SUCCEEDED, EnumSet.noneOf(JobState.class),
-            FAILED, EnumSet.noneOf(JobState.class),
+            FAILED, EnumSet.of(QUEUED),
             CANCELLED, EnumSet.noneOf(JobState.class));
+
+    /** The end states: nothing trains a job in them, and it may be deleted. */
+    static final Set<JobState> FINISHED = EnumSet.of(SUCCEEDED, FAILED, CANCELLED);
 
     public boolean canMoveTo(JobState target) {
         return ALLOWED.get(this).contains(target);
     }
 
     public boolean isFinished() {
-        return ALLOWED.get(this).isEmpty();
+        return FINISHED.contains(this);
     }
 }

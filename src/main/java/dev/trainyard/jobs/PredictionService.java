@@ -47,6 +47,11 @@ public class PredictionService {
         return predictor.predict(decoded, top);
     }
 
+    /** Drops a deleted job's loaded model. */
+    synchronized void forget(UUID jobId) {
+        loaded.remove(jobId);
+    }
+
     private synchronized Predictor predictor(UUID jobId) {
         Predictor predictor = loaded.get(jobId);
         if (predictor == null) {

@@ -30,7 +30,7 @@ public class TrainyardMetrics {
     private final Timer stepTime;
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
 
-    public TrainyardMetrics(MeterRegistry registry, JobStateCounts counts) {
+    public TrainyardMetrics(MeterRegistry registry, JobStateCounts counts, StorageUsage storage) {
         this.registry = registry;
         this.submitted = Counter.builder("trainyard.jobs.submitted").description("Jobs accepted").register(registry);
         this.completed = Map.copyOf(END_STATES.stream().collect(java.util.stream.Collectors.toMap(state -> state,
@@ -40,6 +40,10 @@ public class TrainyardMetrics {
                 .tag("state", "queued").register(registry);
         Gauge.builder("trainyard.jobs", counts, JobStateCounts::running).description("Jobs by state")
                 .tag("state", "running").register(registry);
+        Gauge.builder("trainyard.storage.free", storage, StorageUsage::freeBytes).baseUnit("bytes")
+                .description("Bytes free under the data directory").register(registry);
+        Gauge.builder("trainyard.storage.jobs", storage, StorageUsage::jobFileBytes).baseUnit("bytes")
+                .description("Bytes taken by job files: models, checkpoints, logs").register(registry);
         this.stepTime = Timer.builder("trainyard.training.step").description("Wall time of one optimizer step")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))

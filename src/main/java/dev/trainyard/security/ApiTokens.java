@@ -1,6 +1,7 @@
 package dev.trainyard.security;
 
 import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -34,17 +34,17 @@ public class ApiTokens {
         List<ApiSecurityProperties.Token> configured = properties.tokens();
         if (configured.isEmpty()) {
             String token = readOrCreateAdminToken(dataDirectory.adminToken());
-            this.entries = List.of(new Entry(sha256(token), new Caller(GENERATED_ADMIN, true)));
+            this.entries = List.of(new Entry(Sha256.of(token), new Caller(GENERATED_ADMIN, true)));
         } else {
             this.entries = configured.stream()
-                    .map(t -> new Entry(sha256(t.token()), new Caller(t.principal(), t.admin())))
+                    .map(t -> new Entry(Sha256.of(t.token()), new Caller(t.principal(), t.admin())))
                     .toList();
         }
     }
 
     /** The caller a presented token belongs to. */
     public Optional<Caller> authenticate(String presented) {
-        byte[] digest = sha256(presented);
+        byte[] digest = Sha256.of(presented);
         Caller match = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(entry.digest(), digest)) {
@@ -80,14 +80,6 @@ public class ApiTokens {
             return token;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the admin token " + file, e);
-        }
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

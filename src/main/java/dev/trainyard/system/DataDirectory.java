@@ -17,7 +17,7 @@ public class DataDirectory implements JobStorage {
         this.root = properties.dataDir().toAbsolutePath().normalize();
         try {
             Files.createDirectories(datasets());
-            Files.createDirectories(root.resolve("jobs"));
+            Files.createDirectories(jobs());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + root
                     + "; set trainyard.data-dir to a writable folder", e);
@@ -39,8 +39,13 @@ public class DataDirectory implements JobStorage {
     }
 
     @Override
+    public Path jobs() {
+        return root.resolve("jobs");
+    }
+
+    @Override
     public Path job(UUID jobId) {
-        return root.resolve("jobs").resolve(jobId.toString());
+        return jobs().resolve(jobId.toString());
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.util.UUID;
  */
 public interface JobStorage {
 
+    /** The folder that holds one folder per job. */
+    Path jobs();
+
     /** A job's own folder. */
     Path job(UUID jobId);
 

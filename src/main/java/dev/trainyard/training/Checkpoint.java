@@ -1,6 +1,5 @@
 package dev.trainyard.training;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
@@ -13,10 +12,10 @@ import java.time.Instant;
  * @param step               optimizer steps done in all
  * @param epochLossSum       sum of batch loss times batch size so far in that epoch, for its mean train loss
  * @param validationAccuracy accuracy on the validation split (else the test set) after the last finished epoch
+ * @param file               the network file's name in the job's checkpoint folder
  * @param sizeBytes          size of the network file
  * @param sha256             SHA-256 of the network file
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Checkpoint(String file, int epoch, int batch, long step, double epochLossSum, Double validationAccuracy,
                          long sizeBytes, String sha256, Instant createdAt) {
 

@@ -99,7 +99,7 @@ public enum ModelArchitecture {
         }
 
         @Override
-        Network restore(File file, boolean withUpdater) throws IOException {
+        public Network restore(File file, boolean withUpdater) throws IOException {
             return Network.Graph.restore(file, withUpdater);
         }
 
@@ -163,7 +163,7 @@ public enum ModelArchitecture {
     abstract Network build(NeuralNetConfiguration.Builder base, int classes);
 
     /** A network this architecture saved, with its updater state when {@code withUpdater}. */
-    Network restore(File file, boolean withUpdater) throws IOException {
+    public Network restore(File file, boolean withUpdater) throws IOException {
         return Network.LayerStack.restore(file, withUpdater);
     }
 

@@ -2,7 +2,10 @@ package dev.trainyard.training;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -40,6 +43,14 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
 
     /** The layers that hold parameters, in no particular order. */
     org.deeplearning4j.nn.api.Layer[] layers();
+
+    /** Each layer's configuration, as the saved model holds it (updaters included). */
+    List<NeuralNetConfiguration> layerConfigurations();
+
+    /** Optimizer steps taken so far: the index of the next step. */
+    int iterationCount();
+
+    int epochCount();
 
     default void setListeners(TrainingListener... listeners) {
         model().setListeners(listeners);
@@ -101,6 +112,21 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
         public org.deeplearning4j.nn.api.Layer[] layers() {
             return network.getLayers();
         }
+
+        @Override
+        public List<NeuralNetConfiguration> layerConfigurations() {
+            return network.getLayerWiseConfigurations().getConfs();
+        }
+
+        @Override
+        public int iterationCount() {
+            return network.getIterationCount();
+        }
+
+        @Override
+        public int epochCount() {
+            return network.getEpochCount();
+        }
     }
 
     /** A network whose layers form a graph with one input and one output. */
@@ -153,6 +179,23 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
         @Override
         public org.deeplearning4j.nn.api.Layer[] layers() {
             return graph.getLayers();
+        }
+
+        @Override
+        public List<NeuralNetConfiguration> layerConfigurations() {
+            return graph.getConfiguration().getVertices().values().stream()
+                    .filter(vertex -> vertex instanceof LayerVertex)
+                    .map(vertex -> ((LayerVertex) vertex).getLayerConf()).toList();
+        }
+
+        @Override
+        public int iterationCount() {
+            return graph.getIterationCount();
+        }
+
+        @Override
+        public int epochCount() {
+            return graph.getEpochCount();
         }
     }
 }

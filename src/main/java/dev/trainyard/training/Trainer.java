@@ -8,12 +8,10 @@ import dev.trainyard.data.Normalization;
 import dev.trainyard.data.PrefetchingIterator;
 import dev.trainyard.data.TrainTestSplit;
 import dev.trainyard.schedule.LearningRateSchedule;
+import dev.trainyard.system.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
-import java.util.Optional;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Trains one network for a job: loads the data, builds the network with the job's schedule (or restores it from the
- * job's latest checkpoint), runs the epochs step by step (checking for a stop request before each step), evaluates
- * after every epoch, checkpoints after every epoch and on a stop, and saves the model at the end.
+ * checkpoint it resumes from), runs the epochs step by step (checking for a stop request before each step),
+ * evaluates and checkpoints after every epoch and on a stop, and saves the model at the end.
+ *
+ * <p>An interrupt (the shutdown backstop, when a stop request was not honoured in time) ends the run like a stop: it
+ * checkpoints where it is and then throws {@link InterruptedException}, so the job goes back to the queue.
  */
 @Service
 public class Trainer {
@@ -38,105 +39,185 @@ public class Trainer {
 
     private final DatasetCatalog datasets;
     private final TrainingProperties properties;
-    private final CheckpointProperties checkpointSettings;
     private final Dl4jRuntime runtime;
 
-    public Trainer(DatasetCatalog datasets, TrainingProperties properties, CheckpointProperties checkpointSettings,
-                   Dl4jRuntime runtime) {
+    public Trainer(DatasetCatalog datasets, TrainingProperties properties, Dl4jRuntime runtime) {
         this.datasets = datasets;
         this.properties = properties;
-        this.checkpointSettings = checkpointSettings;
         this.runtime = runtime;
+    }
+
+    /** One run of a job: what it trains on and where it is. */
+    private final class Run {
+        final TrainingRequest request;
+        final TrainingObserver observer;
+        final TrainTestSplit data;
+        final Normalization normalization;
+        final Minibatches train;
+        final CheckpointStore checkpoints;
+        final Network network;
+        final AppliedRate appliedRate;
+        long step;
+
+        Run(TrainingRequest request, TrainingObserver observer) throws InterruptedException, IOException {
+            this.request = request;
+            this.observer = observer;
+            this.data = datasets.load(request.dataset());
+            this.normalization = request.augment().normalize() ? Normalization.of(data.train())
+                    : Normalization.IDENTITY;
+            AtomicFiles.write(request.modelFile().resolveSibling(MODEL_CARD_FILE), json.writeValueAsBytes(
+                    new ModelCard(request.model().id(), data.train().classes(), normalization.mean(),
+                            normalization.std())));
+            this.train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
+            this.checkpoints = new CheckpointStore(request.checkpointDirectory());
+            Checkpoint resume = request.resumeFrom();
+            this.network = resume != null
+                    ? request.model().restore(checkpoints.file(resume).toFile(), true)
+                    : request.model().create(request.seed(), request.optimizer(), schedule(),
+                    data.train().classes().size());
+            this.appliedRate = new AppliedRate(network);
+            network.setListeners(appliedRate);
+            this.step = resume == null ? 0 : resume.step();
+        }
+
+        LearningRateSchedule schedule() {
+            return request.schedule().toSchedule(request.epochs(), train.stepsPerEpoch());
+        }
+
+        RunRecord record() throws IOException {
+            return new RunRecord(runtime.dl4jVersion(), runtime.backend(), runtime.deviceName(),
+                    runtime.oneDnnHelpersActive(), System.getProperty("java.version"),
+                    datasets.fingerprint(request.dataset()), data.train().count(),
+                    data.validation() == null ? 0 : data.validation().count(),
+                    data.test() == null ? 0 : data.test().count(), data.train().classes().size());
+        }
     }
 
     public TrainingOutcome train(TrainingRequest request, TrainingObserver observer)
             throws InterruptedException, IOException {
-        TrainTestSplit data = datasets.load(request.dataset());
-        Normalization normalization = request.augment().normalize() ? Normalization.of(data.train())
-                : Normalization.IDENTITY;
-        Files.createDirectories(request.modelFile().getParent());
-        Files.write(request.modelFile().resolveSibling(MODEL_CARD_FILE), json.writeValueAsBytes(new ModelCard(
-                request.model().id(), data.train().classes(), normalization.mean(), normalization.std())));
-        Minibatches train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
-        LearningRateSchedule schedule = request.schedule().toSchedule(request.epochs(), train.stepsPerEpoch());
-        CheckpointStore checkpoints = new CheckpointStore(request.checkpointDirectory(), checkpointSettings.keep());
-        Optional<Checkpoint> resume = checkpoints.latest();
-        Network network = resume.isPresent()
-                ? request.model().restore(checkpoints.file(resume.get()).toFile(), true)
-                : request.model().create(request.seed(), request.optimizer(), schedule, data.train().classes().size());
-        AppliedRate appliedRate = new AppliedRate(network);
-        network.setListeners(appliedRate);
-        long step = resume.map(Checkpoint::step).orElse(0L);
-        int firstEpoch = resume.map(Checkpoint::epoch).orElse(0);
-        observer.started(train.stepsPerEpoch(), schedule.totalSteps(), step, firstEpoch, new RunRecord(
-                runtime.dl4jVersion(), runtime.backend(), runtime.deviceName(), runtime.oneDnnHelpersActive(),
-                System.getProperty("java.version"), datasets.fingerprint(request.dataset()), data.train().count(),
-                data.validation() == null ? 0 : data.validation().count(), data.test() == null ? 0 : data.test().count(),
-                data.train().classes().size()));
-
+        Run run = new Run(request, observer);
+        Checkpoint resume = request.resumeFrom();
+        int firstEpoch = resume == null ? 0 : resume.epoch();
+        observer.started(run.train.stepsPerEpoch(), run.schedule().totalSteps(), run.step, firstEpoch, run.record());
         for (int epoch = firstEpoch; epoch < request.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            boolean resumedHere = resume.isPresent() && epoch == firstEpoch;
-            int batch = resumedHere ? resume.get().batch() : 0;
-            double lossSum = resumedHere ? resume.get().epochLossSum() : 0;
-            long stepAtStart = step;
-            try (PrefetchingIterator<DataSet> batches = new PrefetchingIterator<>(
-                    train.shuffled(request.seed(), epoch, batch), properties.prefetchDepth(), "trainyard-batches")) {
-                while (batches.hasNext()) {
-                    if (observer.stopRequested() || Thread.currentThread().isInterrupted()) {
-                        if (step > stepAtStart) {
-                            observer.beforeSave();
-                            checkpoints.save(network, epoch, batch, step, lossSum, null);
-                        }
-                        return TrainingOutcome.STOPPED;
-                    }
-                    DataSet minibatch = batches.next();
-                    long stepStart = System.nanoTime();
-                    // why: DL4J's score adds the weight-decay penalty of the weights before the update; users
-                    // compare the cross-entropy alone
-                    double penalty = network.penalty();
-                    network.fit(minibatch);
-                    double loss = network.score() - penalty;
-                    int images = minibatch.numExamples();
-                    release(minibatch);
-                    double seconds = (System.nanoTime() - stepStart) / 1e9;
-                    if (!Double.isFinite(loss)) {
-                        throw new TrainingDivergedException(step, appliedRate.value, loss);
-                    }
-                    lossSum += loss * images;
-                    observer.stepFinished(new TrainingObserver.StepReport(step, epoch, loss, appliedRate.value,
-                            images, seconds));
-                    step++;
-                    batch++;
-                }
+            boolean resumedHere = resume != null && epoch == firstEpoch;
+            if (!trainEpoch(run, epoch, resumedHere ? resume.batch() : 0, resumedHere ? resume.epochLossSum() : 0)) {
+                return TrainingOutcome.STOPPED;
             }
-            TrainingObserver.Evaluation validation = evaluate(network, data.validation(), request.batchSize(),
-                    normalization);
-            TrainingObserver.Evaluation test = evaluate(network, data.test(), request.batchSize(), normalization);
-            network.incrementEpochCount();
-            observer.epochFinished(new TrainingObserver.EpochReport(epoch + 1, lossSum / train.imageCount(),
-                    validation, test, (System.nanoTime() - epochStart) / 1e9));
-            TrainingObserver.Evaluation judged = validation != null ? validation : test;
-            observer.beforeSave();
-            checkpoints.save(network, epoch + 1, 0, step, 0, judged == null ? null : judged.accuracy());
         }
-        save(network, request.modelFile(), observer);
-        LabeledImages judged = data.test() != null ? data.test() : data.validation();
+        finish(run);
+        return TrainingOutcome.COMPLETED;
+    }
+
+    /**
+     * Trains one epoch from batch {@code firstBatch} on, then evaluates and checkpoints it.
+     *
+     * @return false when the run stopped before the epoch's end (it checkpointed where it stopped)
+     */
+    private boolean trainEpoch(Run run, int epoch, int firstBatch, double lossSumSoFar)
+            throws IOException, InterruptedException {
+        long epochStart = System.nanoTime();
+        int batch = firstBatch;
+        double lossSum = lossSumSoFar;
+        long stepAtStart = run.step;
+        boolean interrupted = false;
+        try (PrefetchingIterator<DataSet> batches = new PrefetchingIterator<>(
+                run.train.shuffled(run.request.seed(), epoch, firstBatch), properties.prefetchDepth(),
+                "trainyard-batches")) {
+            long previousEnd = System.nanoTime();
+            while (true) {
+                if (run.observer.stopRequested() || Thread.currentThread().isInterrupted()) {
+                    interrupted = Thread.interrupted();
+                    break;
+                }
+                DataSet minibatch;
+                try {
+                    if (!batches.hasNext()) {
+                        break;
+                    }
+                    minibatch = batches.next();
+                } catch (PrefetchingIterator.WaitInterruptedException e) {
+                    interrupted = Thread.interrupted();
+                    break;
+                }
+                double loss = fit(run, minibatch);
+                int images = minibatch.numExamples();
+                release(minibatch);
+                long end = System.nanoTime();
+                lossSum += loss * images;
+                run.observer.stepFinished(new TrainingObserver.StepReport(run.step, epoch, loss,
+                        run.appliedRate.value, images, (end - previousEnd) / 1e9));
+                previousEnd = end;
+                run.step++;
+                batch++;
+            }
+        }
+        if (batch < run.train.stepsPerEpoch() || interrupted) {
+            if (run.step > stepAtStart) {
+                run.observer.beforeSave();
+                run.observer.checkpointSaved(run.checkpoints.save(run.network, epoch, batch, run.step, lossSum, null));
+            }
+            if (interrupted) {
+                throw new InterruptedException("training was interrupted at step " + run.step
+                        + "; it checkpointed there");
+            }
+            return false;
+        }
+        TrainingObserver.Evaluation validation = evaluate(run.network, run.data.validation(), run.request.batchSize(),
+                run.normalization);
+        TrainingObserver.Evaluation test = evaluate(run.network, run.data.test(), run.request.batchSize(),
+                run.normalization);
+        run.network.incrementEpochCount();
+        TrainingObserver.Evaluation judged = validation != null ? validation : test;
+        // why: an interrupt that came during evaluation must not break the checkpoint's file write (NIO channels
+        // close on interrupt); the epoch is kept, then the run stops
+        boolean interruptedLate = Thread.interrupted();
+        run.observer.beforeSave();
+        Checkpoint checkpoint = run.checkpoints.save(run.network, epoch + 1, 0, run.step, 0,
+                judged == null ? null : judged.accuracy());
+        run.observer.epochFinished(new TrainingObserver.EpochReport(epoch + 1, lossSum / run.train.imageCount(),
+                validation, test, (System.nanoTime() - epochStart) / 1e9), checkpoint);
+        if (interruptedLate) {
+            throw new InterruptedException("training was interrupted after epoch " + (epoch + 1)
+                    + "; it checkpointed there");
+        }
+        return true;
+    }
+
+    /** One optimizer step; the loss as users compare it, and a divergence stops the run at once. */
+    private static double fit(Run run, DataSet minibatch) {
+        // why: DL4J's score adds the weight-decay penalty of the weights before the update; users compare the
+        // cross-entropy alone
+        double penalty = run.network.penalty();
+        run.network.fit(minibatch);
+        double loss = run.network.score() - penalty;
+        if (!Double.isFinite(loss)) {
+            release(minibatch);
+            throw new TrainingDivergedException(run.step, run.appliedRate.value, loss);
+        }
+        return loss;
+    }
+
+    /** Saves the model, then the confusion matrix of the final network on the test (else validation) images. */
+    private void finish(Run run) throws IOException {
+        Path modelFile = run.request.modelFile();
+        run.observer.beforeSave();
+        ModelExport.write(run.network, modelFile);
+        LabeledImages judged = run.data.test() != null ? run.data.test() : run.data.validation();
         if (judged != null && judged.count() > 0) {
             int classes = judged.classes().size();
             int[][] confusion = new int[classes][classes];
-            evaluate(network, judged, request.batchSize(), normalization, confusion);
-            Files.write(request.modelFile().resolveSibling(EVALUATION_FILE), json.writeValueAsBytes(ConfusionMatrix.of(
-                    data.test() != null ? "test" : "validation", judged.classes(), confusion)));
+            evaluate(run.network, judged, run.request.batchSize(), run.normalization, confusion);
+            AtomicFiles.write(modelFile.resolveSibling(EVALUATION_FILE), json.writeValueAsBytes(ConfusionMatrix.of(
+                    run.data.test() != null ? "test" : "validation", judged.classes(), confusion)));
         }
-        return TrainingOutcome.COMPLETED;
     }
 
     /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
     public static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
-                                                Normalization normalization) {
-        return images == null || images.count() == 0 ? null
-                : evaluate(network, images, batchSize, normalization, new int[images.classes().size()][images.classes().size()]);
+                                                       Normalization normalization) {
+        return images == null || images.count() == 0 ? null : evaluate(network, images, batchSize, normalization,
+                new int[images.classes().size()][images.classes().size()]);
     }
 
     /** As {@link #evaluate(Network, LabeledImages, int, Normalization)}, counting into {@code confusion}. */
@@ -180,18 +261,6 @@ public class Trainer {
     private static void release(DataSet minibatch) {
         minibatch.getFeatures().close();
         minibatch.getLabels().close();
-    }
-
-    private static void save(Network network, Path modelFile, TrainingObserver observer) throws IOException {
-        Files.createDirectories(modelFile.getParent());
-        Path partial = Files.createTempFile(modelFile.getParent(), ".model-", ".zip.part");
-        try {
-            network.save(partial.toFile());
-            observer.beforeSave();
-            Files.move(partial, modelFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
     }
 
     /**

@@ -15,8 +15,14 @@ public interface TrainingObserver {
     /** One optimizer step finished. */
     void stepFinished(StepReport step);
 
-    /** One epoch finished and was evaluated on the test split. */
-    void epochFinished(EpochReport epoch);
+    /**
+     * One epoch finished, was evaluated, and its checkpoint is on disk: record the two together, so that a
+     * recorded epoch always has the checkpoint a resumed run continues after.
+     */
+    void epochFinished(EpochReport epoch, Checkpoint checkpoint);
+
+    /** A run that stopped mid-epoch (cancel, shutdown) saved where it was. */
+    void checkpointSaved(Checkpoint checkpoint);
 
     /** Polled before every step; true ends the run as cancelled. */
     boolean stopRequested();
@@ -36,7 +42,8 @@ public interface TrainingObserver {
      * @param loss         the minibatch loss DL4J reported for the step
      * @param learningRate the rate DL4J's updater applied in this step, read from the network
      * @param images       minibatch size
-     * @param seconds      wall time of the step
+     * @param seconds      wall time since the previous step ended (or the epoch's training began), the wait for
+     *                     the batch included
      */
     record StepReport(long step, int epoch, double loss, double learningRate, int images, double seconds) {
     }

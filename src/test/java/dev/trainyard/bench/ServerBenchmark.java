@@ -306,7 +306,7 @@ public final class ServerBenchmark {
         return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
     }
 
-    private static void generateImages(Path folder, int count) throws IOException {
+    static void generateImages(Path folder, int count) throws IOException {
         Random random = new Random(11);
         for (int i = 0; i < count; i++) {
             Path classFolder = Files.createDirectories(folder.resolve("class" + i % 10));

@@ -24,10 +24,16 @@ final class InterruptedJob {
 
     /** Waits for the job to end, and checks it succeeded on attempt 2 exactly as an uninterrupted run would have. */
     static JsonNode assertFinishedAsIfUninterrupted(ApiClient client, String id) throws InterruptedException {
+        return assertFinishedAsIfUninterrupted(client, id, 2);
+    }
+
+    /** As {@link #assertFinishedAsIfUninterrupted(ApiClient, String)}, on attempt {@code attempt}. */
+    static JsonNode assertFinishedAsIfUninterrupted(ApiClient client, String id, int attempt)
+            throws InterruptedException {
         JsonNode done = client.poll("/api/v1/jobs/" + id, Duration.ofMinutes(3),
                 job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertThat(done.get("attempt").asInt()).isEqualTo(2);
+        assertThat(done.get("attempt").asInt()).isEqualTo(attempt);
         assertThat(done.get("epochs")).extracting(epoch -> epoch.get("epoch").asInt()).containsExactly(1, 2, 3, 4);
 
         JsonNode steps = client.json(client.get("/api/v1/jobs/" + id + "/metrics")).get("steps");

@@ -27,10 +27,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -48,6 +51,20 @@ class ReplicasPostgresTest {
     private final String schema = PostgresSchema.newName();
     private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
     private final List<ServerProcess> processes = new ArrayList<>();
+
+    /**
+     * why: several in-process replicas start at once, and Spring Boot's logging set-up is not safe to run for two
+     * applications at the same time in one JVM; this test's replicas log through the logging already set up.
+     */
+    @BeforeAll
+    static void oneLoggingSetUp() {
+        System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
+    }
+
+    @AfterAll
+    static void restoreLoggingSetUp() {
+        System.clearProperty(LoggingSystem.SYSTEM_PROPERTY);
+    }
 
     @AfterEach
     void stopReplicas() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.OptimizerSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,19 +139,20 @@ abstract class JobRepositoryContract {
     }
 
     @Test
-    void transitionIsACompareAndSetOnTheState() {
-        UUID id = aQueuedJob("a", 0, now);
+    void cancelQueuedIsACompareAndSetOnTheState() {
+        UUID running = aQueuedJob("a", 0, now);
         jobs.claimNext("slot", now);
+        UUID queued = aQueuedJob("a", 0, now);
 
-        assertThat(jobs.transition(id, JobState.RUNNING, JobState.FAILED,
-                new Job.JobError("diverged", "loss NaN"), now)).isTrue();
-        assertThat(jobs.transition(id, JobState.RUNNING, JobState.SUCCEEDED, null, now)).isFalse();
+        assertThat(jobs.cancelQueued(running, now)).isFalse();
+        assertThat(jobs.cancelQueued(queued, now)).isTrue();
+        assertThat(jobs.cancelQueued(queued, now)).isFalse();
 
-        Job job = jobs.findById(id).orElseThrow();
-        assertThat(job.state()).isEqualTo(JobState.FAILED);
-        assertThat(job.error()).isEqualTo(new Job.JobError("diverged", "loss NaN"));
+        Job job = jobs.findById(queued).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
         assertThat(job.finishedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
-        assertThat(job.version()).isGreaterThan(1);
+        assertThat(job.version()).isGreaterThan(0);
+        assertThat(jobs.findById(running).orElseThrow().state()).isEqualTo(JobState.RUNNING);
     }
 
     @Test
@@ -210,18 +212,38 @@ abstract class JobRepositoryContract {
     }
 
     @Test
-    void resumedRunDropsResultsRecordedAfterItsCheckpoint() {
+    void resumedRunReplacesTheStepsItTrainsAgainAndKeepsTheRestUntilThen() {
         UUID id = aQueuedJob("a", 0, now);
-        results.insertSteps(id, java.util.stream.LongStream.range(0, 10)
+        results.upsertSteps(id, java.util.stream.LongStream.range(0, 10)
                 .mapToObj(s -> new JobMetricsRepository.StepMetric(s, (int) s / 4, 1.0, 0.1)).toList());
-        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.0, 1.9, 0.3, null, null, 1.0));
-        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(2, 1.8, 1.7, 0.4, null, null, 1.0));
+        results.upsertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.0, 1.9, 0.3, null, null, 1.0));
 
-        results.truncate(id, 4, 1);
+        results.upsertSteps(id, List.of(new JobMetricsRepository.StepMetric(4, 1, 0.5, 0.1),
+                new JobMetricsRepository.StepMetric(5, 1, 0.6, 0.1)));
+        results.upsertEpoch(id, new JobMetricsRepository.EpochMetric(1, 1.5, 1.4, 0.5, null, null, 2.0));
 
         assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::step)
-                .containsExactly(0L, 1L, 2L, 3L);
-        assertThat(results.findEpochs(id)).extracting(JobMetricsRepository.EpochMetric::epoch).containsExactly(1);
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::loss)
+                .containsExactly(1.0, 1.0, 1.0, 1.0, 0.5, 0.6, 1.0, 1.0, 1.0, 1.0);
+        assertThat(results.findEpochs(id)).containsExactly(
+                new JobMetricsRepository.EpochMetric(1, 1.5, 1.4, 0.5, null, null, 2.0));
+    }
+
+    @Test
+    void checkpointsAreRecordedOldestFirstAndReplacedByStep() {
+        UUID id = aQueuedJob("a", 0, now);
+        Instant at = now.truncatedTo(ChronoUnit.MICROS);
+        Checkpoint first = new Checkpoint("step-000000004.zip", 1, 0, 4, 0, 0.25, 100, "a".repeat(64), at);
+        Checkpoint stop = new Checkpoint("step-000000006.zip", 1, 2, 6, 3.5, null, 120, "b".repeat(64), at);
+        results.upsertCheckpoint(id, stop);
+        results.upsertCheckpoint(id, first);
+        Checkpoint again = new Checkpoint("step-000000004.zip", 1, 0, 4, 0, 0.5, 101, "c".repeat(64), at);
+        results.upsertCheckpoint(id, again);
+
+        assertThat(results.findCheckpoints(id)).containsExactly(again, stop);
+        results.deleteCheckpoint(id, again);
+        assertThat(results.findCheckpoints(id)).containsExactly(stop);
     }
 
     @Test
@@ -231,13 +253,13 @@ abstract class JobRepositoryContract {
         dev.trainyard.training.RunRecord record = new dev.trainyard.training.RunRecord("1.0.0-M2.1", "CPU", "test cpu",
                 true, "17", "ab".repeat(32), 100, 0, 10, 10);
         jobs.updatePlan(lease, 4, 8, 0, 1, record);
-        results.insertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
+        results.upsertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
                 new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
-        jobs.updateProgress(lease, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0), now);
-        results.insertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
+        jobs.updateProgress(lease, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0, 30.5), now);
+        results.upsertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
 
         Job job = jobs.findById(id).orElseThrow();
-        assertThat(job.progress()).isEqualTo(new Job.Progress(1, 2L, 4, 8L, 2.2, 0.025, 512.0));
+        assertThat(job.progress()).isEqualTo(new Job.Progress(1, 2L, 4, 8L, 2.2, 0.025, 512.0, 30.5));
         assertThat(job.run()).isEqualTo(record);
         assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::learningRate)
                 .containsExactly(0.0, 0.025);
@@ -253,13 +275,58 @@ abstract class JobRepositoryContract {
 
         Duration timeout = Duration.ofSeconds(60);
         assertThat(jobs.findExpired(now.plusSeconds(69).minus(timeout))).isEmpty();
-        assertThat(jobs.findExpired(now.plusSeconds(71).minus(timeout))).containsExactly(lease);
-        assertThat(jobs.findClaimedBy("replica_a/")).containsExactly(lease);
+        JobRepository.Abandoned abandoned = new JobRepository.Abandoned(lease, 1);
+        assertThat(jobs.findExpired(now.plusSeconds(71).minus(timeout))).containsExactly(abandoned);
+        assertThat(jobs.findClaimedBy("replica_a/")).containsExactly(abandoned);
         jdbc.sql("update jobs set heartbeat_at = null").update();
-        assertThat(jobs.findExpired(now.minus(timeout))).as("a running job without a lease").containsExactly(lease);
+        assertThat(jobs.findExpired(now.minus(timeout))).as("a running job without a lease")
+                .containsExactly(abandoned);
         assertThat(jobs.findClaimedBy("replica-b/")).isEmpty();
         // '_' is not a wildcard: another replica's id that differs there does not match
         assertThat(jobs.findClaimedBy("replicaXa/")).isEmpty();
+    }
+
+    @Test
+    void retryQueuesAFailedJobAgainAndCountsItsAttemptsAfresh() {
+        UUID id = aQueuedJob("a", 0, now);
+        Lease first = Lease.of(jobs.claimNext("slot", now).orElseThrow());
+        assertThat(jobs.retry(id)).as("a running job is not retried").isFalse();
+        jobs.finish(first, JobState.FAILED, new Job.JobError(JobErrorCode.DISK_FULL, "no space"), now);
+
+        assertThat(jobs.retry(id)).isTrue();
+        assertThat(jobs.retry(id)).isFalse();
+
+        Job retried = jobs.findById(id).orElseThrow();
+        assertThat(retried.state()).isEqualTo(JobState.QUEUED);
+        assertThat(retried.error()).isNull();
+        assertThat(retried.finishedAt()).isNull();
+        Lease second = Lease.of(jobs.claimNext("slot", now).orElseThrow());
+        assertThat(second.attempt()).as("the fencing token keeps rising").isEqualTo(2);
+        assertThat(jobs.findClaimedBy("slot")).containsExactly(new JobRepository.Abandoned(second, 1));
+    }
+
+    @Test
+    void onlyFinishedJobsAreDeletedWithEverythingRecordedForThem() {
+        UUID finished = aQueuedJob("a", 0, now);
+        Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
+        results.upsertSteps(finished, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0)));
+        results.upsertEpoch(finished, new JobMetricsRepository.EpochMetric(1, 2.0, null, null, 2.1, 0.3, 1.0));
+        results.upsertCheckpoint(finished, new Checkpoint("step-000000001.zip", 1, 0, 1, 0, 0.3, 10, "a".repeat(64),
+                now.truncatedTo(ChronoUnit.MICROS)));
+        jobs.finish(lease, JobState.SUCCEEDED, null, now);
+        UUID queued = aQueuedJob("a", 0, now);
+
+        assertThat(jobs.deleteFinished(queued)).isFalse();
+        assertThat(jobs.findFinishedBefore(now.plusSeconds(1))).containsExactly(finished);
+        assertThat(jobs.findFinishedBefore(now.minusSeconds(1))).isEmpty();
+        assertThat(jobs.deleteFinished(finished)).isTrue();
+        assertThat(jobs.deleteFinished(finished)).isFalse();
+
+        assertThat(jobs.exists(finished)).isFalse();
+        assertThat(jobs.exists(queued)).isTrue();
+        assertThat(results.findSteps(finished)).isEmpty();
+        assertThat(results.findEpochs(finished)).isEmpty();
+        assertThat(results.findCheckpoints(finished)).isEmpty();
     }
 
     @Test
@@ -274,7 +341,7 @@ abstract class JobRepositoryContract {
         assertThat(jobs.renew(zombie, now.plusSeconds(72))).isFalse();
         assertThat(jobs.lockIfHeld(zombie)).isFalse();
         assertThat(jobs.updatePlan(zombie, 4, 8, 0, 1, null)).isFalse();
-        assertThat(jobs.updateProgress(zombie, new Job.Progress(1, 5L, null, null, 9.9, 0.5, 1.0), now)).isFalse();
+        assertThat(jobs.updateProgress(zombie, new Job.Progress(1, 5L, null, null, 9.9, 0.5, 1.0, null), now)).isFalse();
         assertThat(jobs.finish(zombie, JobState.SUCCEEDED, null, now)).isFalse();
         assertThat(jobs.release(zombie)).isFalse();
         assertThat(jobs.requeue(zombie)).isFalse();

@@ -17,7 +17,8 @@ class JobStateTest {
 
     private static final Set<String> ALLOWED = Set.of(
             "QUEUED->RUNNING", "QUEUED->CANCELLED",
-            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->QUEUED");
+            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->QUEUED",
+            "FAILED->QUEUED");
 
     static Stream<Arguments> everyPair() {
         return Stream.of(JobState.values()).flatMap(from -> Stream.of(JobState.values())
@@ -31,8 +32,10 @@ class JobStateTest {
     }
 
     @org.junit.jupiter.api.Test
-    void finishedStatesAreTheOnesWithNoWayOut() {
+    void finishedStatesAreTheOnesNothingTrainsFromWhichOnlyAFailedJobMayBeRetried() {
         assertThat(Stream.of(JobState.values()).filter(JobState::isFinished))
                 .containsExactlyInAnyOrder(SUCCEEDED, FAILED, CANCELLED);
+        assertThat(Stream.of(JobState.values()).filter(JobState::isFinished).filter(state -> state.canMoveTo(QUEUED)))
+                .containsExactly(FAILED);
     }
 }

@@ -102,6 +102,10 @@ class ApiSecurityTest {
                         org.hamcrest.Matchers.containsString("trainyard_jobs_completed_total{state=\"CANCELLED\"}"),
                         org.hamcrest.Matchers.containsString("trainyard_jobs{state=\"queued\"}"),
                         org.hamcrest.Matchers.containsString("trainyard_jobs{state=\"running\"}"),
-                        org.hamcrest.Matchers.containsString("trainyard_training_step_seconds_count"))));
+                        org.hamcrest.Matchers.containsString("trainyard_training_step_seconds_count"),
+                        org.hamcrest.Matchers.containsString("trainyard_storage_free_bytes"),
+                        org.hamcrest.Matchers.containsString("trainyard_storage_jobs_bytes"),
+                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("path=\"")),
+                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(DATA_DIR.toString())))));
     }
 }

@@ -38,7 +38,7 @@ class TrainerTest {
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
                 new DecodedCacheProperties(4)),
-                properties, new CheckpointProperties(3), runtime);
+                properties, runtime);
     }
 
     private final Path jobDir = DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
@@ -52,10 +52,15 @@ class TrainerTest {
     }
 
     private static TrainingRequest request(ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir) {
+        return request(model, schedule, epochs, jobDir, null);
+    }
+
+    private static TrainingRequest request(ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir,
+                                           Checkpoint resumeFrom) {
         return new TrainingRequest(model, DatasetSpec.cifar10(50, 10),
                 new AugmentSpec(4, true, true), epochs, 10,
                 new OptimizerSpec("sgd", 0.9, true, 5e-4), schedule, 3, jobDir.resolve("model.zip"),
-                jobDir.resolve("checkpoints"));
+                jobDir.resolve("checkpoints"), resumeFrom);
     }
 
     @Test
@@ -77,7 +82,7 @@ class TrainerTest {
         TrainingRequest heavyDecay = new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
                 AugmentSpec.NONE, 1, 10, new OptimizerSpec("sgd", 0.0, true, 5.0),
                 new ScheduleSpec("constant", 0.001, null, null, null, null), 3, jobDir.resolve("model.zip"),
-                jobDir.resolve("checkpoints"));
+                jobDir.resolve("checkpoints"), null);
 
         trainer.train(heavyDecay, recorder);
 
@@ -94,6 +99,32 @@ class TrainerTest {
 
         assertThat(outcome).isEqualTo(TrainingOutcome.STOPPED);
         assertThat(recorder.steps).hasSize(3);
+        assertThat(recorder.checkpoints).singleElement().satisfies(checkpoint -> {
+            assertThat(checkpoint.step()).isEqualTo(3);
+            assertThat(checkpoint.batch()).isEqualTo(3);
+            assertThat(new CheckpointStore(jobDir.resolve("checkpoints")).isIntact(checkpoint)).isTrue();
+        });
+    }
+
+    @Test
+    void interruptCheckpointsWhereTheRunIsAndEndsItWithInterruptedException() throws Exception {
+        Recorder recorder = new Recorder(Long.MAX_VALUE) {
+            @Override
+            public void stepFinished(StepReport step) {
+                super.stepFinished(step);
+                if (step.step() == 6) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+
+        assertThatThrownBy(() -> trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5),
+                recorder)).isInstanceOf(InterruptedException.class);
+
+        assertThat(Thread.interrupted()).as("the flag is not left set for the caller's database writes").isFalse();
+        assertThat(recorder.steps).hasSize(7);
+        assertThat(recorder.checkpoints).extracting(Checkpoint::step).containsExactly(5L, 7L);
+        assertThat(new CheckpointStore(jobDir.resolve("checkpoints")).isIntact(recorder.checkpoints.get(1))).isTrue();
     }
 
     @Test
@@ -141,7 +172,8 @@ class TrainerTest {
         assertThatThrownBy(() -> trainer.train(request(model, schedule, 3, crashing), beforeCrash))
                 .hasMessageContaining("simulated crash");
         Recorder afterCrash = new Recorder(Long.MAX_VALUE);
-        assertThat(trainer.train(request(model, schedule, 3, crashing), afterCrash))
+        Checkpoint lastRecorded = beforeCrash.checkpoints.get(beforeCrash.checkpoints.size() - 1);
+        assertThat(trainer.train(request(model, schedule, 3, crashing, lastRecorded), afterCrash))
                 .isEqualTo(TrainingOutcome.COMPLETED);
 
         assertThat(afterCrash.firstStep).isEqualTo(5); // the checkpoint after epoch 1
@@ -163,8 +195,8 @@ class TrainerTest {
     void checkpointRoundTripGivesTheSameNextStep(ModelArchitecture model) throws Exception {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
         trainer.train(request(model, new ScheduleSpec("constant", 0.02, null, null, null, null), 1, jobDir), recorder);
-        CheckpointStore store = new CheckpointStore(jobDir.resolve("checkpoints"), 3);
-        Checkpoint saved = store.latest().orElseThrow();
+        CheckpointStore store = new CheckpointStore(jobDir.resolve("checkpoints"));
+        Checkpoint saved = recorder.checkpoints.get(recorder.checkpoints.size() - 1);
         Network original = model.restore(store.file(saved).toFile(), true);
         Checkpoint again = store.save(original, saved.epoch(), 0, saved.step() + 1, 0, 0.5);
 
@@ -181,13 +213,14 @@ class TrainerTest {
         assertThat(restored.output(batch.getFeatures()).data().asFloat())
                 .containsExactly(original.output(batch.getFeatures()).data().asFloat());
         assertThat(again.sha256()).hasSize(64);
-        assertThat(store.best()).contains(again);
+        assertThat(store.isIntact(again)).isTrue();
     }
 
     /** Records what the trainer reports and asks it to stop after {@code stopAfter} steps. */
     static class Recorder implements TrainingObserver {
         final List<StepReport> steps = new ArrayList<>();
         final List<EpochReport> epochs = new ArrayList<>();
+        final List<Checkpoint> checkpoints = new ArrayList<>();
         final long stopAfter;
         long totalSteps;
         long firstStep;
@@ -210,8 +243,14 @@ class TrainerTest {
         }
 
         @Override
-        public void epochFinished(EpochReport epoch) {
+        public void epochFinished(EpochReport epoch, Checkpoint checkpoint) {
             epochs.add(epoch);
+            checkpoints.add(checkpoint);
+        }
+
+        @Override
+        public void checkpointSaved(Checkpoint checkpoint) {
+            checkpoints.add(checkpoint);
         }
 
         @Override

@@ -1,0 +1,88 @@
+package dev.trainyard.jobs;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Upkeep of the job table and the job files, at start-up and then every {@code trainyard.jobs.housekeeping-interval}:
+ * idempotency keys past their retention are purged, finished jobs older than {@code trainyard.jobs.retention} are
+ * deleted, and files a crash left behind are swept ({@link JobFiles#sweep}). Every replica runs it; each task is
+ * safe to run twice at once.
+ */
+@Component
+class Housekeeping implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final IdempotencyKeys keys;
+    private final JobRepository jobs;
+    private final JobService service;
+    private final JobFiles files;
+    private final JobsProperties properties;
+    private final Clock clock;
+    private ScheduledExecutorService scheduler;
+
+    Housekeeping(IdempotencyKeys keys, JobRepository jobs, JobService service, JobFiles files,
+                 JobsProperties properties, Clock clock) {
+        this.keys = keys;
+        this.jobs = jobs;
+        this.service = service;
+        this.files = files;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void start() {
+        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "trainyard-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = properties.housekeepingInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::runOnce, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    /** One round; a failure (the database away) is logged and the next round tries again. */
+    void runOnce() {
+        try {
+            int purged = keys.purgeOlderThan(clock.instant().minus(properties.idempotencyRetention()));
+            if (purged > 0) {
+                log.info("Purged {} idempotency key(s) older than {}", purged, properties.idempotencyRetention());
+            }
+            properties.jobRetention().ifPresent(retention -> {
+                int deleted = 0;
+                for (UUID id : jobs.findFinishedBefore(clock.instant().minus(retention))) {
+                    deleted += service.deleteFinished(id) ? 1 : 0;
+                }
+                if (deleted > 0) {
+                    log.info("Deleted {} job(s) that finished more than {} ago (trainyard.jobs.retention)", deleted,
+                            retention);
+                }
+            });
+            files.sweep();
+        } catch (RuntimeException e) {
+            log.warn("Housekeeping failed (retrying in {}): {}", properties.housekeepingInterval(), e.getMessage());
+        }
+    }
+}
