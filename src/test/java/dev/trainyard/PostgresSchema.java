@@ -58,6 +58,12 @@ public final class PostgresSchema {
         return settings;
     }
 
+    /** {@link #settings} on the local server, as {@code --key=value} arguments for a server process. */
+    public static java.util.List<String> localArguments(String schema) {
+        return settings(LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD, schema).entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toList();
+    }
+
     public static void drop(String url, String user, String password, String schema) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, user, password);
              Statement statement = connection.createStatement()) {

@@ -25,9 +25,12 @@ final class Cifar10Archive {
     static final int NOMINAL_TRAIN = 50_000;
 
     private final Path folder;
+    private final DatasetFolders datasets;
 
-    Cifar10Archive(Path folder) {
+    /** @param datasets the datasets folder, to which every file read is confined */
+    Cifar10Archive(Path folder, DatasetFolders datasets) {
         this.folder = folder;
+        this.datasets = datasets;
     }
 
     Path folder() {
@@ -64,7 +67,7 @@ final class Cifar10Archive {
         return read(List.of(TEST_FILE), limit);
     }
 
-    private static List<String> allFiles() {
+    static List<String> allFiles() {
         List<String> all = new ArrayList<>(TRAIN_FILES);
         all.add(TEST_FILE);
         return all;
@@ -73,10 +76,9 @@ final class Cifar10Archive {
     private int countRecords(List<String> files) throws IOException {
         long records = 0;
         for (String name : files) {
-            Path file = folder.resolve(name);
-            long size = Files.size(file);
+            long size = Files.size(datasets.confine(folder.resolve(name)));
             if (size % RECORD_BYTES != 0) {
-                throw new IOException(file + " is " + size + " bytes, not a whole number of " + RECORD_BYTES
+                throw new IOException(name + " is " + size + " bytes, not a whole number of " + RECORD_BYTES
                         + "-byte CIFAR-10 records: the file is truncated or not CIFAR-10 binary");
             }
             records += size / RECORD_BYTES;
@@ -94,7 +96,7 @@ final class Cifar10Archive {
             if (index == count) {
                 break;
             }
-            byte[] content = Files.readAllBytes(folder.resolve(name));
+            byte[] content = datasets.readAllBytes(folder.resolve(name));
             for (int offset = 0; offset < content.length && index < count; offset += RECORD_BYTES, index++) {
                 int label = content[offset];
                 if (label < 0 || label >= CLASSES.size()) {

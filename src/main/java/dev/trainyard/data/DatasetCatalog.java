@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.stream.Stream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -24,12 +23,17 @@ import org.springframework.stereotype.Service;
 public class DatasetCatalog {
 
     private final DataDirectory dataDirectory;
+    private final DatasetFolders folders;
+    private final ImageDecoder decoder;
     private final Cifar10Downloader downloader;
     private final ReentrantLock downloadLock = new ReentrantLock();
     private final DecodedImageCache decodedCache;
 
-    public DatasetCatalog(DataDirectory dataDirectory, Cifar10Properties cifar10, DecodedCacheProperties cache) {
+    public DatasetCatalog(DataDirectory dataDirectory, Cifar10Properties cifar10, DecodedCacheProperties cache,
+                          ImageDecoder decoder) {
         this.dataDirectory = dataDirectory;
+        this.folders = new DatasetFolders(dataDirectory.datasets());
+        this.decoder = decoder;
         this.downloader = new Cifar10Downloader(cifar10);
         this.decodedCache = cache.entries() == 0 ? null
                 : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries());
@@ -51,18 +55,18 @@ public class DatasetCatalog {
             return;
         }
         StringBuilder problem = new StringBuilder();
-        Optional<Path> folder = folders().resolve(relative, problem);
+        Optional<Path> folder = folders.resolve(relative, problem);
         if (folder.isEmpty()) {
             violations.add(field, problem.toString());
             return;
         }
         try {
-            String layout = new ImageFolder(folder.get()).layoutProblem();
+            String layout = imageFolder(folder.get()).layoutProblem();
             if (layout != null) {
                 violations.add(field, layout);
             }
         } catch (IOException e) {
-            violations.add(field, "cannot be read: " + e.getMessage());
+            violations.add(field, "cannot be read");
         }
     }
 
@@ -71,13 +75,15 @@ public class DatasetCatalog {
         int available;
         try {
             if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-                available = new ImageFolder(folder(spec.path())).count();
+                available = imageFolder(folder(spec.path())).count();
             } else {
                 Cifar10Archive archive = cifar10();
                 available = archive.isComplete() ? archive.trainCount() : Cifar10Archive.NOMINAL_TRAIN;
             }
         } catch (IOException e) {
             throw new DatasetUnavailableException("cannot read the dataset: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetUnavailableException("cannot read the dataset: its path is not valid", e);
         }
         int used = spec.trainLimit() == null ? available : Math.min(spec.trainLimit(), available);
         double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
@@ -85,27 +91,28 @@ public class DatasetCatalog {
     }
 
     /**
-     * SHA-256 over the dataset's files (relative path and size, in name order): changes when a file is added,
-     * removed, renamed or resized. Call after {@link #load}, when the files are present.
+     * SHA-256 over the dataset's files (path relative to the datasets folder, and size, in listing order): changes
+     * when a file is added, removed, renamed or resized. Call after {@link #load}, when the files are present.
      */
     public String fingerprint(DatasetSpec spec) throws IOException {
-        List<Path> roots = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-            roots.add(folder(spec.path()));
+            ImageFolder train = imageFolder(folder(spec.path()));
+            List<String> classes = train.classNames();
+            files.addAll(train.list(classes, null).files());
             if (spec.testPath() != null) {
-                roots.add(folder(spec.testPath()));
+                files.addAll(imageFolder(folder(spec.testPath())).list(classes, null).files());
             }
         } else {
-            roots.add(cifar10().folder());
+            Path archive = cifar10().folder();
+            for (String name : Cifar10Archive.allFiles()) {
+                files.add(archive.resolve(name));
+            }
         }
         MessageDigest digest = Sha256.digest();
-        for (Path root : roots) {
-            try (Stream<Path> files = Files.walk(root)) {
-                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                    digest.update((root.relativize(file) + ":" + Files.size(file) + "\n")
-                            .getBytes(StandardCharsets.UTF_8));
-                }
-            }
+        for (Path file : files) {
+            digest.update((folders.shown(file) + ":" + Files.size(folders.confine(file)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         return Sha256.hex(digest);
     }
@@ -116,11 +123,11 @@ public class DatasetCatalog {
         LabeledImages test;
         try {
             if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-                ImageFolder trainFolder = new ImageFolder(folder(spec.path()));
+                ImageFolder trainFolder = imageFolder(folder(spec.path()));
                 List<String> classes = trainFolder.classNames();
-                train = decode(trainFolder.list(classes, spec.trainLimit()));
-                test = spec.testPath() == null ? null
-                        : decode(new ImageFolder(folder(spec.testPath())).list(classes, spec.testLimit()));
+                train = decode(trainFolder, trainFolder.list(classes, spec.trainLimit()));
+                ImageFolder testFolder = spec.testPath() == null ? null : imageFolder(folder(spec.testPath()));
+                test = testFolder == null ? null : decode(testFolder, testFolder.list(classes, spec.testLimit()));
             } else {
                 Cifar10Archive archive = cifar10();
                 ensurePresent(archive);
@@ -128,7 +135,7 @@ public class DatasetCatalog {
                 test = archive.readTest(spec.testLimit());
             }
         } catch (IOException e) {
-            throw DatasetSpec.CIFAR10.equals(spec.name()) ? unavailable(cifar10(), e)
+            throw DatasetSpec.CIFAR10.equals(spec.name()) ? unavailable(e)
                     : new DatasetUnavailableException("cannot read the image folder: " + e.getMessage(), e);
         }
         double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
@@ -139,17 +146,17 @@ public class DatasetCatalog {
         return new TrainTestSplit(train, null, test);
     }
 
-    private LabeledImages decode(ImageFolder.Listing listing) throws IOException {
-        return decodedCache == null ? ImageFolder.decode(listing) : decodedCache.read(listing, ImageFolder::decode);
+    private LabeledImages decode(ImageFolder folder, ImageFolder.Listing listing) throws IOException {
+        return decodedCache == null ? folder.decode(listing) : decodedCache.read(listing, folder::decode);
+    }
+
+    private ImageFolder imageFolder(Path folder) {
+        return new ImageFolder(folder, folders, decoder);
     }
 
     private Path folder(String relative) throws IOException {
         StringBuilder problem = new StringBuilder();
-        return folders().resolve(relative, problem).orElseThrow(() -> new IOException(relative + " " + problem));
-    }
-
-    private DatasetFolders folders() {
-        return new DatasetFolders(dataDirectory.datasets());
+        return folders.resolve(relative, problem).orElseThrow(() -> new IOException("'" + relative + "' " + problem));
     }
 
     private void ensurePresent(Cifar10Archive archive) throws InterruptedException {
@@ -159,25 +166,25 @@ public class DatasetCatalog {
                 return;
             }
             if (archive.folder().toFile().exists()) {
-                throw unavailable(archive, new IOException("missing " + archive.missingFiles()));
+                throw unavailable(new IOException("missing " + archive.missingFiles()));
             }
             downloader.download(archive.folder());
         } catch (IOException e) {
-            throw unavailable(archive, e);
+            throw unavailable(e);
         } finally {
             downloadLock.unlock();
         }
     }
 
     private Cifar10Archive cifar10() {
-        return new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER));
+        return new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders);
     }
 
-    private static DatasetUnavailableException unavailable(Cifar10Archive archive, Exception cause) {
-        Path folder = archive.folder();
+    private DatasetUnavailableException unavailable(Exception cause) {
         String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return new DatasetUnavailableException("CIFAR-10 is not available (" + reason + "). Put "
-                + "data_batch_1.bin ... data_batch_5.bin and test_batch.bin from cifar-10-binary.tar.gz into "
-                + folder + ", or set trainyard.datasets.cifar10.url to a reachable copy of the archive.", cause);
+        return new DatasetUnavailableException("CIFAR-10 is not available (" + reason.replace(
+                dataDirectory.root().toString(), "<data-dir>") + "). Put data_batch_1.bin ... data_batch_5.bin and "
+                + "test_batch.bin from cifar-10-binary.tar.gz into <data-dir>/datasets/" + Cifar10Archive.FOLDER
+                + "/, or set trainyard.datasets.cifar10.url to a reachable copy of the archive.", cause);
     }
 }

@@ -1,47 +1,63 @@
 package dev.trainyard.data;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * A folder with one sub-folder per class holding PNG or JPEG images of any size. Class names are the sub-folder
- * names, sorted; images are read in name order, scaled to 32x32 RGB and kept as channel-major bytes.
+ * names, sorted; images are read in name order, scaled to 32x32 RGB and kept as channel-major bytes. Every class
+ * folder and image is confined to the datasets folder by its real path when it is listed and again when it is read.
  */
 final class ImageFolder {
 
-    static final int SIDE = 32;
+    static final int SIDE = ImageDecoder.SIDE;
 
     private final Path folder;
+    private final DatasetFolders datasets;
+    private final ImageDecoder decoder;
 
-    ImageFolder(Path folder) {
+    ImageFolder(Path folder, DatasetFolders datasets, ImageDecoder decoder) {
         this.folder = folder;
+        this.datasets = datasets;
+        this.decoder = decoder;
     }
 
-    /** The class folders, sorted by name. */
+    /** The class folders, sorted by name, each confined to the datasets folder. */
     List<Path> classFolders() throws IOException {
+        List<Path> folders = new ArrayList<>();
         try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(Files::isDirectory).sorted().toList();
+            for (Path entry : entries.filter(Files::isDirectory).sorted().toList()) {
+                datasets.confine(entry);
+                folders.add(entry);
+            }
         }
+        return folders;
     }
 
-    /** A problem with the layout (no classes, an empty class), or null when it is usable. */
+    /** A problem with the layout (no classes, an empty class, a link out), or null when it is usable. */
     String layoutProblem() throws IOException {
-        List<Path> classes = classFolders();
+        List<Path> classes;
+        try {
+            classes = classFolders();
+        } catch (DatasetFolders.EscapeException e) {
+            return "has a class folder: " + e.getMessage();
+        }
         if (classes.isEmpty()) {
             return "has no class sub-folders; put each class's images in a folder named after the class";
         }
         for (Path classFolder : classes) {
-            if (images(classFolder).isEmpty()) {
-                return "class folder '" + classFolder.getFileName() + "' has no PNG or JPEG images";
+            try {
+                if (images(classFolder).isEmpty()) {
+                    return "class folder '" + classFolder.getFileName() + "' has no PNG or JPEG images";
+                }
+            } catch (DatasetFolders.EscapeException e) {
+                return "has an image: " + e.getMessage();
             }
         }
         return null;
@@ -86,12 +102,17 @@ final class ImageFolder {
         return new Listing(List.copyOf(files.subList(0, count)), labelBytes, List.copyOf(classNames));
     }
 
-    /** Decodes the listed images into 32x32 RGB bytes. */
-    static LabeledImages decode(Listing listing) throws IOException {
+    /** Decodes the listed images into 32x32 RGB bytes; each file is confined again as it is opened. */
+    LabeledImages decode(Listing listing) throws IOException {
         int imageBytes = 3 * SIDE * SIDE;
         byte[] pixels = new byte[listing.count() * imageBytes];
         for (int i = 0; i < listing.count(); i++) {
-            decode(listing.files().get(i), pixels, i * imageBytes);
+            Path file = listing.files().get(i);
+            try (InputStream in = datasets.open(file)) {
+                decoder.decodeInto(in, pixels, i * imageBytes);
+            } catch (UnreadableImageException e) {
+                throw new UnreadableImageException(datasets.shown(file) + " " + e.getMessage());
+            }
         }
         return new LabeledImages(pixels, listing.labels().clone(), listing.count(), 3, SIDE, SIDE,
                 listing.classes());
@@ -110,44 +131,19 @@ final class ImageFolder {
         return classFolders().stream().map(path -> path.getFileName().toString()).toList();
     }
 
-    private static List<Path> images(Path classFolder) throws IOException {
+    private List<Path> images(Path classFolder) throws IOException {
+        List<Path> images = new ArrayList<>();
         try (Stream<Path> entries = Files.list(classFolder)) {
-            return entries.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
+            for (Path entry : entries.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList()) {
+                datasets.confine(entry);
+                images.add(entry);
+            }
         }
+        return images;
     }
 
     private static boolean isImage(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg");
-    }
-
-    /** Decodes one image, scales it to 32x32 RGB and writes it channel-major at {@code offset}. */
-    static void decode(Path file, byte[] into, int offset) throws IOException {
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
-            throw new IOException(file + " is not a readable PNG or JPEG image");
-        }
-        writeChannelMajor(image, into, offset);
-    }
-
-    static void writeChannelMajor(BufferedImage image, byte[] into, int offset) {
-        BufferedImage rgb = image;
-        if (image.getWidth() != SIDE || image.getHeight() != SIDE || image.getType() != BufferedImage.TYPE_INT_RGB) {
-            rgb = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_INT_RGB);
-            Graphics2D graphics = rgb.createGraphics();
-            graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            graphics.drawImage(image, 0, 0, SIDE, SIDE, null);
-            graphics.dispose();
-        }
-        int plane = SIDE * SIDE;
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                int argb = rgb.getRGB(x, y);
-                int pixel = y * SIDE + x;
-                into[offset + pixel] = (byte) (argb >> 16);
-                into[offset + plane + pixel] = (byte) (argb >> 8);
-                into[offset + 2 * plane + pixel] = (byte) argb;
-            }
-        }
     }
 }

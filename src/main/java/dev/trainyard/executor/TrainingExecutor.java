@@ -261,7 +261,7 @@ public class TrainingExecutor implements SmartLifecycle {
                     job.attempt());
             run.log("attempt %d stopped: its lease was taken over", job.attempt());
         } catch (DatasetUnavailableException e) {
-            end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DATASET_UNAVAILABLE, e.getMessage()));
+            end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DATASET_UNAVAILABLE, withoutPaths(e.getMessage())));
         } catch (TrainingDivergedException e) {
             run.flush();
             end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DIVERGED, e.getMessage()));
@@ -281,7 +281,7 @@ public class TrainingExecutor implements SmartLifecycle {
             }
             log.error("Job {} failed", id, e);
             end(run, JobState.FAILED, new Job.JobError(JobErrorCode.TRAINING_ERROR,
-                    e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    withoutPaths(e.getClass().getSimpleName() + ": " + e.getMessage())));
         } finally {
             active.remove(id);
             metrics.trainingEnded(id);
@@ -302,6 +302,11 @@ public class TrainingExecutor implements SmartLifecycle {
             }
         }
         return flagged;
+    }
+
+    /** A failure's message as the job's owner sees it: the server's data directory is not named. */
+    private String withoutPaths(String message) {
+        return String.valueOf(message).replace(storage.jobs().getParent().toString(), "<data-dir>");
     }
 
     /** Back to the queue without counting the attempt; the interrupt flag is clear for the database write. */

@@ -1,9 +1,9 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.security.Caller;
+import dev.trainyard.system.ClientText;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobStorage;
-import dev.trainyard.system.PayloadTooLargeException;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.ConfusionMatrix;
 import dev.trainyard.training.Trainer;
@@ -46,8 +46,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping(path = "/api/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "jobs")
 class JobController {
-
-    static final int MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
     private final JobService jobs;
     private final PredictionService predictions;
@@ -204,7 +202,8 @@ class JobController {
             }
             model = new FileSystemResource(file);
         } else {
-            throw InvalidRequestException.of("which", "must be 'last' or 'best' (was '" + which + "')");
+            throw InvalidRequestException.of("which", "must be 'last' or 'best' (was '" + ClientText.shown(which)
+                    + "')");
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
@@ -227,12 +226,14 @@ class JobController {
     @PostMapping(path = "/{id}/predictions", consumes = {"image/png", "image/jpeg",
             MediaType.APPLICATION_OCTET_STREAM_VALUE})
     @Operation(summary = "Classify an image with the job's model", description = "The body is one PNG or JPEG image "
-            + "(up to 10 MB), or use multipart with a part named 'image'. 409 until the job has SUCCEEDED; 400 for a "
-            + "body that is not an image.")
+            + "(up to trainyard.http.max-image-body, 10 MB by default, and trainyard.images.max-pixels, 25 million "
+            + "pixels), or use multipart with a part named 'image'. 409 until the job has SUCCEEDED; 400 for a body "
+            + "that is not a PNG or JPEG image.")
     PredictionView predict(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
                            @Parameter(description = "how many classes, 1..100") @RequestParam(defaultValue = "5") int top,
                            jakarta.servlet.http.HttpServletRequest request) throws IOException {
-        return prediction(caller, id, top, readLimited(request.getInputStream()));
+        // the body is capped at trainyard.http.max-image-body as it is read (RequestBodies)
+        return prediction(caller, id, top, request.getInputStream().readAllBytes());
     }
 
     @PostMapping(path = "/{id}/predictions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -249,14 +250,6 @@ class JobController {
         }
         Job job = jobs.get(caller, id);
         return new PredictionView(id, predictions.predict(job, image, top));
-    }
-
-    private static byte[] readLimited(java.io.InputStream body) throws IOException {
-        byte[] content = body.readNBytes(MAX_IMAGE_BYTES + 1);
-        if (content.length > MAX_IMAGE_BYTES) {
-            throw new PayloadTooLargeException(MAX_IMAGE_BYTES);
-        }
-        return content;
     }
 
     private JobView view(Job job) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.system.ClientText;
 import dev.trainyard.system.Violations;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.OptimizerSpec;
@@ -59,6 +60,9 @@ public record JobSpec(
     void validate(Violations violations) {
         if (name != null && (name.isBlank() || name.length() > 100)) {
             violations.add("name", "must be 1 to 100 characters and not blank (was " + name.length() + ")");
+        } else if (name != null && ClientText.hasUnsafe(name)) {
+            violations.add("name", "must not contain control or format characters (line breaks, tabs, NUL, terminal "
+                    + "escapes, bidirectional overrides)");
         }
         violations.requireOneOf("model", model, ModelArchitecture.ids());
         if (dataset != null) {

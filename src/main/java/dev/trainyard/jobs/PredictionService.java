@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
-import dev.trainyard.data.ImageDecoding;
+import dev.trainyard.data.ImageDecoder;
+import dev.trainyard.data.UnreadableImageException;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobStorage;
@@ -20,6 +21,7 @@ public class PredictionService {
     static final int LOADED_MODELS = 4;
 
     private final JobStorage storage;
+    private final ImageDecoder decoder;
     private final Map<UUID, Predictor> loaded = new LinkedHashMap<>(LOADED_MODELS, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Predictor> eldest) {
@@ -27,23 +29,28 @@ public class PredictionService {
         }
     };
 
-    public PredictionService(JobStorage storage) {
+    public PredictionService(JobStorage storage, ImageDecoder decoder) {
         this.storage = storage;
+        this.decoder = decoder;
     }
 
     /**
      * The most likely classes of an image for a job that has SUCCEEDED.
      *
      * @throws ModelNotReadyException for any other job
-     * @throws InvalidRequestException when the bytes are not a PNG or JPEG image
+     * @throws InvalidRequestException when the bytes are not a PNG or JPEG image, or declare too many pixels
      */
     public List<Predictor.ClassProbability> predict(Job job, byte[] image, int top) {
         if (job.state() != JobState.SUCCEEDED) {
             throw new ModelNotReadyException(job.id(), job.state());
         }
         Predictor predictor = predictor(job.id());
-        LabeledImages decoded = ImageDecoding.decode(image, predictor.classes()).orElseThrow(() ->
-                InvalidRequestException.of("image", "is not a PNG or JPEG image (" + image.length + " bytes)"));
+        LabeledImages decoded;
+        try {
+            decoded = decoder.decode(image, predictor.classes());
+        } catch (UnreadableImageException e) {
+            throw InvalidRequestException.of("image", e.getMessage() + " (" + image.length + " bytes)");
+        }
         return predictor.predict(decoded, top);
     }
 

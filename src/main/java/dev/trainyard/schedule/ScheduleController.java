@@ -3,6 +3,7 @@ package dev.trainyard.schedule;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.data.Minibatches;
+import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -42,6 +43,9 @@ class ScheduleController {
                               @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
         Violations violations = new Violations();
         request.validate(violations);
+        if (request.dataset() != null) {
+            datasets.checkFolders(request.dataset(), "dataset", violations);
+        }
         violations.throwIfAny();
         int stepsPerEpoch = request.stepsPerEpoch() != null ? request.stepsPerEpoch()
                 : Minibatches.stepsPerEpoch(datasets.trainSize(
@@ -52,6 +56,11 @@ class ScheduleController {
         schedule.requireFits(request.epochs(), stepsPerEpoch);
         LearningRateSchedule trained = schedule.toSchedule(request.epochs(), stepsPerEpoch);
         int maxPoints = request.maxPoints() == null ? SchedulePreviewRequest.DEFAULT_MAX_POINTS : request.maxPoints();
+        if (trained.totalSteps() > maxPoints && maxPoints < SchedulePreview.minimumPoints(trained)) {
+            throw InvalidRequestException.of("maxPoints", "must be at least " + SchedulePreview.minimumPoints(trained)
+                    + " for this schedule of " + trained.totalSteps() + " steps: its first and last steps and both "
+                    + "sides of the warmup's end are always shown (was " + maxPoints + ")");
+        }
         SchedulePreview preview = SchedulePreview.of(trained, stepsPerEpoch, maxPoints);
         MediaType type = negotiate(accept);
         if (CSV.equals(type)) {

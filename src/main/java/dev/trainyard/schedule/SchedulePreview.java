@@ -6,7 +6,8 @@ import java.util.TreeSet;
 
 /**
  * The learning rate a schedule gives, step by step: every step when there are at most {@code maxPoints}, otherwise
- * evenly spaced steps that always include step 0, the last warmup step, the first decay step and the last step.
+ * at most {@code maxPoints} steps, evenly spaced, that always include step 0, the last warmup step, the first decay
+ * step and the last step.
  *
  * @param points the sampled steps, in order
  */
@@ -21,6 +22,17 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
     public record Point(long step, int epoch, double lr) {
     }
 
+    /**
+     * The fewest points a thinned preview of {@code schedule} needs: its first and last steps, and around a warmup
+     * the last warmup step and the first decay step.
+     */
+    public static int minimumPoints(LearningRateSchedule schedule) {
+        return schedule.warmupSteps() > 0 ? 4 : 2;
+    }
+
+    /**
+     * @param maxPoints at most this many points; at least {@link #minimumPoints} when the schedule has more steps
+     */
     public static SchedulePreview of(LearningRateSchedule schedule, int stepsPerEpoch, int maxPoints) {
         long total = schedule.totalSteps();
         long warmup = schedule.warmupSteps();
@@ -30,13 +42,20 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
                 steps.add(s);
             }
         } else {
-            for (int i = 0; i < maxPoints; i++) {
-                steps.add(Math.round((double) i * (total - 1) / (maxPoints - 1)));
+            if (maxPoints < minimumPoints(schedule)) {
+                throw new IllegalArgumentException("a preview of this schedule needs at least "
+                        + minimumPoints(schedule) + " points");
             }
+            steps.add(0L);
+            steps.add(total - 1);
             if (warmup > 0) {
                 steps.add(warmup - 1);
+                steps.add(warmup);
             }
-            steps.add(warmup);
+            int free = maxPoints - steps.size();
+            for (int i = 1; i <= free; i++) {
+                steps.add(Math.round((double) i * (total - 1) / (free + 1)));
+            }
         }
         List<Point> points = steps.stream()
                 .map(s -> new Point(s, (int) (s / stepsPerEpoch), schedule.valueAt(s)))

@@ -2,6 +2,7 @@ package dev.trainyard.security;
 
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.Sha256;
+import dev.trainyard.system.logging.LogRedaction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,10 @@ public class ApiTokens {
         List<ApiSecurityProperties.Token> configured = properties.tokens();
         if (configured.isEmpty()) {
             String token = readOrCreateAdminToken(dataDirectory.adminToken());
+            LogRedaction.registerSecrets(List.of(token));
             this.entries = List.of(new Entry(Sha256.of(token), new Caller(GENERATED_ADMIN, true)));
         } else {
+            LogRedaction.registerSecrets(configured.stream().map(ApiSecurityProperties.Token::token).toList());
             this.entries = configured.stream()
                     .map(t -> new Entry(Sha256.of(t.token()), new Caller(t.principal(), t.admin())))
                     .toList();

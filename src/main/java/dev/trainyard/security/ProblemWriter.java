@@ -12,10 +12,16 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
+import dev.trainyard.system.ContainerProblems;
 import dev.trainyard.system.ProblemTypes;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
-/** Answers 401 and 403 from the security filters as problem details, like every other API error. */
-class ProblemWriter implements AuthenticationEntryPoint, AccessDeniedHandler {
+/**
+ * Answers the security filters' refusals as problem details, like every other API error: 401, 403, a request the
+ * firewall rejects (encoded slashes, dot segments, NUL, ...) and one with two Authorization headers (400).
+ */
+class ProblemWriter implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     private final JsonMapper json;
 
@@ -39,11 +45,29 @@ class ProblemWriter implements AuthenticationEntryPoint, AccessDeniedHandler {
                 "This token may not use " + request.getRequestURI() + "; it needs an admin token.");
     }
 
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response,
+                       RequestRejectedException exception) throws IOException {
+        write(request, response, HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST,
+                ContainerProblems.forStatus(400).detail());
+    }
+
+    void twoAuthorizationHeaders(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(request, response, HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST,
+                "Send one Authorization header; this request has several.");
+    }
+
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, URI type,
                        String detail) throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);
-        problem.setInstance(URI.create(request.getRequestURI()));
+        if (request.getRequestURI().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            try {
+                problem.setInstance(URI.create(request.getRequestURI()));
+            } catch (IllegalArgumentException notAUri) {
+                // a rejected request's path is not shown back
+            }
+        }
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);

@@ -17,7 +17,9 @@ class OpenApiProblems implements OpenApiCustomizer {
             "401", "Missing or unknown bearer token",
             "404", "No such job for this token",
             "409", "Not possible in the job's current state",
-            "413", "Request body too large (JSON over 1 MiB, others over 11 MiB); nothing was changed",
+            "408", "The request body did not arrive within trainyard.http.body-timeout; nothing was changed",
+            "413", "Request body too large (JSON over trainyard.http.max-json-body, 1 MB by default; images over "
+                    + "trainyard.http.max-image-body, 10 MB); nothing was changed",
             "503", "The job database cannot be reached; nothing was changed; retry after the Retry-After header's "
                     + "seconds");
 

@@ -10,6 +10,9 @@ public final class ProblemTypes {
     public static final URI UNAUTHORIZED = of("unauthorized");
     public static final URI FORBIDDEN = of("forbidden");
     public static final URI NOT_FOUND = of("not-found");
+    public static final URI METHOD_NOT_ALLOWED = of("method-not-allowed");
+    public static final URI NOT_ACCEPTABLE = of("not-acceptable");
+    public static final URI TIMEOUT = of("timeout");
     public static final URI CONFLICT = of("conflict");
     public static final URI UNSUPPORTED = of("unsupported");
     public static final URI TOO_LARGE = of("too-large");

@@ -6,10 +6,15 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import jakarta.servlet.MultipartConfigElement;
 import java.time.Clock;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -20,6 +25,8 @@ import tools.jackson.databind.type.LogicalType;
 @Configuration(proxyBeanMethods = false)
 class SystemConfiguration {
 
+    private static final long MULTIPART_FRAMING = 64 * 1024;
+
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -27,11 +34,13 @@ class SystemConfiguration {
 
     /**
      * why: a typo such as {@code warmup_steps} or {@code "epochs": "5"} must be an error, not silently ignored or
-     * coerced (the seed tutorial lost its warmup setting exactly that way).
+     * coerced (the seed tutorial lost its warmup setting exactly that way), and a field sent twice must not let the
+     * last copy hide the first.
      */
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
         return builder -> builder
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -40,6 +49,24 @@ class SystemConfiguration {
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
+    /** Multipart uploads (an image to classify) obey the same limit as an image sent as the body. */
+    @Bean
+    MultipartConfigElement multipartLimits(HttpLimitsProperties limits) {
+        long image = limits.maxImageBody().toBytes();
+        // why: the multipart framing around one image part is a few hundred bytes
+        return new MultipartConfigElement(null, image, image + MULTIPART_FRAMING, 0);
+    }
+
+    /** why: errors Tomcat answers itself (unparseable requests) are problem details too, not its HTML page. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ProblemReportValve.class.getName());
+            }
+        });
     }
 
     @Bean

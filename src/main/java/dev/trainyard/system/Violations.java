@@ -26,7 +26,7 @@ public final class Violations {
 
     public void requireOneOf(String field, String value, List<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            add(field, "must be one of " + allowed + " (was '" + value + "')");
+            add(field, "must be one of " + allowed + " (was '" + ClientText.shown(value) + "')");
         }
     }
 

@@ -5,6 +5,8 @@ import dev.trainyard.data.Cifar10Properties;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.data.DecodedCacheProperties;
+import dev.trainyard.data.ImageDecoder;
+import dev.trainyard.data.ImageProperties;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.data.Normalization;
@@ -100,7 +102,7 @@ public final class TrainingBenchmark {
         String path = option("path", options.containsKey("data") ? "cifar10-jpg/train" : "generated");
         DatasetCatalog catalog = new DatasetCatalog(new DataDirectory(new TrainyardProperties(dataDir)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/unused"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4));
+                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)));
         long loadStart = System.nanoTime();
         TrainTestSplit data = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, null, null, null));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;

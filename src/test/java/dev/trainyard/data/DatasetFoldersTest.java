@@ -1,6 +1,7 @@
 package dev.trainyard.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainyard.TestServer;
 import java.nio.file.Files;
@@ -70,9 +71,41 @@ class DatasetFoldersTest {
     }
 
     @Test
+    void filesAreReadOnlyWhenTheirRealPathIsInside() throws Exception {
+        Files.writeString(dataDir.resolve("secret/token.txt"), "s3cret");
+        Files.createSymbolicLink(datasets.resolve("fruit/apple/token.png"), dataDir.resolve("secret/token.txt"));
+        Files.writeString(datasets.resolve("fruit/apple/ok.png"), "fine");
+        Files.createSymbolicLink(datasets.resolve("fruit/apple/alias.png"), datasets.resolve("fruit/apple/ok.png"));
+        DatasetFolders folders = new DatasetFolders(datasets);
+
+        assertThat(folders.readAllBytes(datasets.resolve("fruit/apple/alias.png"))).asString().isEqualTo("fine");
+        assertThatThrownBy(() -> folders.readAllBytes(datasets.resolve("fruit/apple/token.png")))
+                .isInstanceOf(DatasetFolders.EscapeException.class)
+                .hasMessageContaining("'fruit/apple/token.png' links outside the datasets folder")
+                .hasMessageNotContaining(dataDir.toString());
+        assertThatThrownBy(() -> folders.readAllBytes(datasets.resolve("link-out/class/../../secret/token.txt")))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void cifar10FilesThatLinkOutAreNotRead() throws Exception {
+        Path archive = Files.createDirectories(datasets.resolve(Cifar10Archive.FOLDER));
+        byte[] record = new byte[Cifar10Archive.RECORD_BYTES];
+        for (String name : Cifar10Archive.allFiles()) {
+            Files.write(archive.resolve(name), record);
+        }
+        Files.write(dataDir.resolve("secret/data_batch_1.bin"), record);
+        Files.delete(archive.resolve("data_batch_1.bin"));
+        Files.createSymbolicLink(archive.resolve("data_batch_1.bin"), dataDir.resolve("secret/data_batch_1.bin"));
+
+        assertThatThrownBy(() -> new Cifar10Archive(archive, new DatasetFolders(datasets)).readTrain(null))
+                .hasMessageContaining("links outside the datasets folder");
+    }
+
+    @Test
     void theReasonSaysWhatIsWrong() {
         StringBuilder reason = new StringBuilder();
         new DatasetFolders(datasets).resolve("../secret", reason);
-        assertThat(reason).contains("outside the datasets folder");
+        assertThat(reason).contains("outside the datasets folder").doesNotContain(dataDir.toString());
     }
 }

@@ -29,10 +29,10 @@ class DecodedImageCacheTest {
     }
 
     private LabeledImages read(DecodedImageCache cache, Path folder) throws IOException {
-        ImageFolder imageFolder = new ImageFolder(folder);
+        ImageFolder imageFolder = ImageFolderTest.folder(folder);
         return cache.read(imageFolder.list(imageFolder.classNames(), null), listing -> {
             decodes.incrementAndGet();
-            return ImageFolder.decode(listing);
+            return imageFolder.decode(listing);
         });
     }
 

@@ -14,12 +14,18 @@ class ImageFolderTest {
 
     private final Path root = TestServer.newDataDir();
 
+    /** An image folder whose datasets folder is its parent. */
+    static ImageFolder folder(Path folder) {
+        return new ImageFolder(folder, new DatasetFolders(folder.getParent()),
+                new ImageDecoder(new ImageProperties(25_000_000)));
+    }
+
     @Test
     void readsPngAndJpegOfAnySizeAs32x32RgbWithSortedClassNames() throws Exception {
         Path folder = ImageFolderFixture.write(root.resolve("fruit"), 4, 1);
-        ImageFolder images = new ImageFolder(folder);
+        ImageFolder images = folder(folder);
 
-        LabeledImages read = ImageFolder.decode(images.list(images.classNames(), null));
+        LabeledImages read = images.decode(images.list(images.classNames(), null));
 
         assertThat(read.classes()).containsExactly("apple", "banana", "cherry");
         assertThat(read.count()).isEqualTo(12);
@@ -36,7 +42,8 @@ class ImageFolderTest {
         image.setRGB(3, 2, 0x102030);
         ImageIO.write(image, "png", classFolder.resolve("a.png").toFile());
 
-        LabeledImages read = ImageFolder.decode(new ImageFolder(root.resolve("one")).list(java.util.List.of("red"), null));
+        ImageFolder one = folder(root.resolve("one"));
+        LabeledImages read = one.decode(one.list(java.util.List.of("red"), null));
 
         int pixel = 2 * 32 + 3;
         assertThat(read.pixels()[pixel]).isEqualTo((byte) 0x10);
@@ -50,7 +57,7 @@ class ImageFolderTest {
         Files.createDirectories(folder.resolve("durian"));
         Files.writeString(folder.resolve("durian/notes.txt"), "no images here");
 
-        assertThat(new ImageFolder(folder).layoutProblem()).contains("'durian'").contains("no PNG or JPEG");
+        assertThat(folder(folder).layoutProblem()).contains("'durian'").contains("no PNG or JPEG");
     }
 
     @Test
@@ -58,7 +65,7 @@ class ImageFolderTest {
         Files.createDirectories(root.resolve("flat"));
         Files.writeString(root.resolve("flat/x.png"), "x");
 
-        assertThat(new ImageFolder(root.resolve("flat")).layoutProblem()).contains("no class sub-folders");
+        assertThat(folder(root.resolve("flat")).layoutProblem()).contains("no class sub-folders");
     }
 
     @Test
@@ -66,14 +73,88 @@ class ImageFolderTest {
         Path folder = ImageFolderFixture.write(root.resolve("fruit"), 1, 1);
         Files.writeString(folder.resolve("apple/broken.png"), "not a png");
 
-        assertThatThrownBy(() -> ImageFolder.decode(new ImageFolder(folder).list(ImageFolderFixture.CLASSES, null)))
+        ImageFolder fruit = folder(folder);
+        assertThatThrownBy(() -> fruit.decode(fruit.list(ImageFolderFixture.CLASSES, null)))
                 .hasMessageContaining("broken.png");
+    }
+
+    @Test
+    void aClassFolderThatLinksOutOfTheDatasetsFolderIsRefused() throws Exception {
+        Path folder = ImageFolderFixture.write(root.resolve("datasets/fruit"), 2, 1);
+        Path outside = ImageFolderFixture.write(root.resolve("secret"), 2, 2).resolve("apple");
+        Files.createSymbolicLink(folder.resolve("zucchini"), outside);
+        ImageFolder fruit = new ImageFolder(folder, new DatasetFolders(root.resolve("datasets")),
+                new ImageDecoder(new ImageProperties(25_000_000)));
+
+        assertThat(fruit.layoutProblem()).contains("'fruit/zucchini' links outside the datasets folder")
+                .doesNotContain(root.toString());
+        assertThatThrownBy(() -> fruit.list(fruit.classNames(), null))
+                .isInstanceOf(DatasetFolders.EscapeException.class);
+    }
+
+    @Test
+    void anImageThatLinksOutIsRefusedAndOneThatLinksInsideIsRead() throws Exception {
+        Path datasets = root.resolve("datasets");
+        Path folder = ImageFolderFixture.write(datasets.resolve("fruit"), 2, 1);
+        Path secret = Files.createDirectories(root.resolve("secret")).resolve("passwd.png");
+        Files.copy(folder.resolve("apple").resolve(firstFile(folder.resolve("apple"))), secret);
+        Files.createSymbolicLink(folder.resolve("banana/inside.png"),
+                folder.resolve("apple").resolve(firstFile(folder.resolve("apple"))));
+        DatasetFolders confined = new DatasetFolders(datasets);
+        ImageDecoder decoder = new ImageDecoder(new ImageProperties(25_000_000));
+        ImageFolder fruit = new ImageFolder(folder, confined, decoder);
+        assertThat(fruit.layoutProblem()).isNull();
+        assertThat(fruit.count()).isEqualTo(7);
+
+        Files.createSymbolicLink(folder.resolve("cherry/out.png"), secret);
+
+        assertThat(fruit.layoutProblem()).contains("'fruit/cherry/out.png' links outside");
+    }
+
+    @Test
+    void aFileSwappedForALinkAfterItWasListedIsRefusedWhenRead() throws Exception {
+        Path datasets = root.resolve("datasets");
+        Path folder = ImageFolderFixture.write(datasets.resolve("fruit"), 2, 1);
+        ImageFolder fruit = new ImageFolder(folder, new DatasetFolders(datasets),
+                new ImageDecoder(new ImageProperties(25_000_000)));
+        ImageFolder.Listing listing = fruit.list(fruit.classNames(), null);
+        Path victim = listing.files().get(0);
+        Path secret = Files.createDirectories(root.resolve("secret")).resolve("key.png");
+        Files.move(victim, secret);
+        Files.createSymbolicLink(victim, secret);
+
+        assertThatThrownBy(() -> fruit.decode(listing)).isInstanceOf(DatasetFolders.EscapeException.class)
+                .hasMessageContaining("links outside the datasets folder").hasMessageNotContaining(root.toString());
+    }
+
+    @Test
+    void imagesAreToldByTheirContentAndRefusedAboveThePixelLimitFromTheirHeader() throws Exception {
+        Path folder = ImageFolderFixture.write(root.resolve("fruit"), 1, 1);
+        Path gif = folder.resolve("apple/really-a.png");
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(image, "gif", gif.toFile());
+        ImageFolder fruit = folder(folder);
+        assertThatThrownBy(() -> fruit.decode(fruit.list(ImageFolderFixture.CLASSES, null)))
+                .hasMessageContaining("really-a.png").hasMessageContaining("is not a PNG or JPEG image");
+        Files.delete(gif);
+
+        ImageFolder strict = new ImageFolder(folder, new DatasetFolders(folder.getParent()),
+                new ImageDecoder(new ImageProperties(100)));
+        assertThatThrownBy(() -> strict.decode(strict.list(ImageFolderFixture.CLASSES, null)))
+                .hasMessageContaining("pixels; at most 100 pixels are accepted");
+    }
+
+    private static String firstFile(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.sorted().findFirst().orElseThrow().getFileName().toString();
+        }
     }
 
     @Test
     void validationSplitIsFixedDisjointAndSized() throws Exception {
         Path folder = ImageFolderFixture.write(root.resolve("fruit"), 10, 1);
-        LabeledImages all = ImageFolder.decode(new ImageFolder(folder).list(ImageFolderFixture.CLASSES, null));
+        ImageFolder fruit = folder(folder);
+        LabeledImages all = fruit.decode(fruit.list(ImageFolderFixture.CLASSES, null));
 
         LabeledImages[] first = all.splitValidation(0.2);
         LabeledImages[] second = all.splitValidation(0.2);

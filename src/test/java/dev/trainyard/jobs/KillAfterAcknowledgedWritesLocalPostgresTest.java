@@ -14,9 +14,7 @@ class KillAfterAcknowledgedWritesLocalPostgresTest extends KillAfterAcknowledged
 
     @Override
     List<String> databaseArguments(int lane) {
-        return PostgresSchema.settings(PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER,
-                PostgresSchema.LOCAL_PASSWORD, schemas.get(lane)).entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toList();
+        return PostgresSchema.localArguments(schemas.get(lane));
     }
 
     @AfterEach

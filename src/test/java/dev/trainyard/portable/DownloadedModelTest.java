@@ -7,7 +7,8 @@ import dev.trainyard.ApiClient;
 import dev.trainyard.TestServer;
 import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.Cifar10Fixture;
-import dev.trainyard.data.ImageDecoding;
+import dev.trainyard.data.ImageDecoder;
+import dev.trainyard.data.ImageProperties;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.training.CheckpointStore;
@@ -130,7 +131,12 @@ class DownloadedModelTest {
 
     /** The normalised input the server feeds its model for {@code image}. */
     private static float[] input(byte[] image, ModelCard card) {
-        LabeledImages decoded = ImageDecoding.decode(image, card.classes()).orElseThrow();
+        LabeledImages decoded;
+        try {
+            decoded = new ImageDecoder(new ImageProperties(25_000_000)).decode(image, card.classes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return new Minibatches(decoded, 1, card.normalization(), AugmentSpec.NONE).inOrder().next().getFeatures()
                 .data().asFloat();
     }

@@ -29,8 +29,31 @@ class SchedulePreviewTest {
 
         List<Long> steps = preview.points().stream().map(SchedulePreview.Point::step).toList();
         assertThat(steps).contains(0L, 12_344L, 12_345L, 999_999L).isSorted().doesNotHaveDuplicates();
-        assertThat(steps.size()).isBetween(2000, 2002);
+        assertThat(steps.size()).isBetween(1990, 2000);
         assertThat(preview.totalSteps()).isEqualTo(1_000_000);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {4, 5, 7, 100})
+    void aThinnedPreviewNeverShowsMorePointsThanAskedAndAlwaysTheTurningPoints(int maxPoints) {
+        LearningRateSchedule schedule = new ScheduleSpec(null, 0.1, 1, null, null, null).toSchedule(10, 100);
+
+        List<Long> steps = SchedulePreview.of(schedule, 100, maxPoints).points().stream()
+                .map(SchedulePreview.Point::step).toList();
+
+        assertThat(steps).hasSizeLessThanOrEqualTo(maxPoints).contains(0L, 99L, 100L, 999L).isSorted();
+    }
+
+    @Test
+    void fewerPointsThanTheTurningPointsAreRefused() {
+        LearningRateSchedule warmup = new ScheduleSpec(null, 0.1, 1, null, null, null).toSchedule(10, 100);
+        LearningRateSchedule constant = new ScheduleSpec("constant", 0.1, null, null, null, null).toSchedule(10, 100);
+
+        assertThat(SchedulePreview.minimumPoints(warmup)).isEqualTo(4);
+        assertThat(SchedulePreview.of(constant, 100, 2).points()).extracting(SchedulePreview.Point::step)
+                .containsExactly(0L, 999L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SchedulePreview.of(warmup, 100, 3))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.trainyard.data.Cifar10Properties;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.data.DecodedCacheProperties;
+import dev.trainyard.data.ImageDecoder;
+import dev.trainyard.data.ImageProperties;
 import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.TrainyardProperties;
@@ -37,7 +39,7 @@ class TrainerTest {
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4)),
+                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
                 properties, runtime);
     }
 

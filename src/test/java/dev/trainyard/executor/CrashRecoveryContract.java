@@ -27,13 +27,16 @@ import tools.jackson.databind.JsonNode;
  * recorded step); the job resumes from its newest checkpoint and finishes with one continuous schedule and each epoch
  * recorded once.
  */
-class CrashRecoveryTest {
+abstract class CrashRecoveryContract {
 
     private static final long SEED = 7_771L;
     private static final int KILLS = 4;
 
     private final Path dataDir = TestServer.newDataDir();
     private final List<ServerProcess> servers = new ArrayList<>();
+
+    /** The datasource settings of the database under test, as {@code --key=value} arguments. */
+    abstract List<String> databaseArguments();
 
     @AfterEach
     void stopServers() throws InterruptedException {
@@ -44,6 +47,7 @@ class CrashRecoveryTest {
 
     private ServerProcess start() throws InterruptedException {
         List<String> arguments = new ArrayList<>(TestServer.arguments(dataDir, "1"));
+        arguments.addAll(databaseArguments());
         arguments.addAll(List.of("--trainyard.executor.replica-id=crash-test",
                 "--trainyard.executor.max-attempts=" + (KILLS + 1),
                 // every checkpoint stays, so each one a client saw can be checked after every restart
