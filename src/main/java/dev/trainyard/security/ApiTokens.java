@@ -1,14 +1,17 @@
 package dev.trainyard.security;
 
+import dev.trainyard.system.AtomicFiles;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.Sha256;
 import dev.trainyard.system.logging.LogRedaction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -63,14 +66,22 @@ public class ApiTokens {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
                 String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                // why: written whole to a private temporary file first and linked into place, so a crash leaves no
+                // empty token file and two servers starting at once agree on one token
+                Path partial = Files.createTempFile(file.getParent(), AtomicFiles.TEMPORARY_PREFIX, ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+                    Files.writeString(partial, token + "\n", StandardCharsets.US_ASCII);
+                    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                    Files.createLink(file, partial);
                     log.info("No API tokens configured: created an admin token in {} (readable by this user only)",
                             file);
                 } catch (FileAlreadyExistsException raced) {
                     log.debug("admin token created concurrently", raced);
+                } finally {
+                    Files.deleteIfExists(partial);
                 }
             } else {
                 log.info("No API tokens configured: using the admin token in {}", file);

@@ -137,13 +137,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
-        if (causedBy(e, RequestBodies.BodyTooLargeException.class)) {
-            return respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large",
-                    causeOf(e, RequestBodies.BodyTooLargeException.class).getMessage(), request);
-        }
-        if (causedBy(e, SocketTimeoutException.class)) {
-            return send(problem(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.TIMEOUT, "Request Timeout",
-                    ContainerProblems.forStatus(408).detail(), request), closing(), request);
+        if (answeredAsBodyFailure(e, request)) {
+            return null;
         }
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request",
                 describe(e), request);
@@ -189,17 +184,33 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
-        if (causedBy(e, RequestBodies.BodyTooLargeException.class)) {
-            return respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large",
-                    causeOf(e, RequestBodies.BodyTooLargeException.class).getMessage(), request);
-        }
-        if (causedBy(e, SocketTimeoutException.class)) {
-            return send(problem(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.TIMEOUT, "Request Timeout",
-                    ContainerProblems.forStatus(408).detail(), request), closing(), request);
+        if (answeredAsBodyFailure(e, request)) {
+            return null;
         }
         log.error("Unexpected error answering {}", instance(request), e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.SERVER_ERROR, "Internal error",
                 "The server failed to answer this request; the error is in its log. Retrying may help.", request);
+    }
+
+    /**
+     * Answers a body whose reading failed on the way ({@link RequestBodies}): over the limit (413) or too slow
+     * (408).
+     *
+     * @return false for any other failure, which is left to the caller
+     */
+    private boolean answeredAsBodyFailure(Exception e, WebRequest request) {
+        Throwable tooLarge = causeOf(e, RequestBodies.BodyTooLargeException.class);
+        if (tooLarge != null) {
+            respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large", tooLarge.getMessage(),
+                    request);
+            return true;
+        }
+        if (causedBy(e, SocketTimeoutException.class)) {
+            send(problem(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.TIMEOUT, "Request Timeout",
+                    ContainerProblems.forStatus(408).detail(), request), closing(), request);
+            return true;
+        }
+        return false;
     }
 
     /** What was wrong with a body that could not be read, in the API's words. */
@@ -318,16 +329,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Writes the problem to the response as {@code application/problem+json} and ends the handling: not through
-     * content negotiation, which would answer nothing to a client whose Accept header excludes JSON.
+     * Writes the problem to the response as {@code application/problem+json} and ends the handling (null: the
+     * response is written): not through content negotiation, which would answer nothing to a client whose Accept
+     * header excludes JSON.
      */
     private ResponseEntity<Object> send(ProblemDetail problem, HttpHeaders headers, WebRequest request) {
-        HttpServletResponse response = request instanceof ServletWebRequest servlet ? servlet.getResponse() : null;
-        if (response == null) {
-            return ResponseEntity.status(problem.getStatus()).headers(headers)
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-        }
-        if (response.isCommitted()) {
+        HttpServletResponse response = ((ServletWebRequest) request).getResponse();
+        if (response == null || response.isCommitted()) {
             return null;
         }
         response.resetBuffer();
