@@ -110,6 +110,9 @@ class EndToEndTest {
         assertThat(done.at("/run/datasetFingerprint").asString()).hasSize(64);
         assertThat(done.at("/run/backend").asString()).isEqualTo("CPU");
         assertThat(done.at("/run/oneDnnHelpers").asBoolean()).isTrue();
+        assertThat(done.at("/run/convolutions/path").asString()).isEqualTo("trainyard-onednn");
+        assertThat(done.at("/run/convolutions/onPath").asInt()).isEqualTo(done.at("/run/convolutions/layers").asInt())
+                .isPositive();
 
         String scrape = new ApiClient(port, null).get("/actuator/prometheus", "text/plain").body();
         assertThat(scrape).contains("trainyard_jobs_completed_total{state=\"SUCCEEDED\"}")

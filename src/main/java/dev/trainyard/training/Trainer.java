@@ -9,6 +9,8 @@ import dev.trainyard.data.PrefetchingIterator;
 import dev.trainyard.data.TrainTestSplit;
 import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.system.AtomicFiles;
+import dev.trainyard.training.onednn.ConvolutionPath;
+import dev.trainyard.training.onednn.InstalledConvolutions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -40,15 +42,18 @@ public class Trainer {
     private final DatasetCatalog datasets;
     private final TrainingProperties properties;
     private final Dl4jRuntime runtime;
+    private final ConvolutionPath convolutionPath;
 
-    public Trainer(DatasetCatalog datasets, TrainingProperties properties, Dl4jRuntime runtime) {
+    public Trainer(DatasetCatalog datasets, TrainingProperties properties, Dl4jRuntime runtime,
+                   ConvolutionPath convolutionPath) {
         this.datasets = datasets;
         this.properties = properties;
         this.runtime = runtime;
+        this.convolutionPath = convolutionPath;
     }
 
-    /** One run of a job: what it trains on and where it is. */
-    private final class Run {
+    /** One run of a job: what it trains on and where it is. Closing it frees the native convolution path. */
+    private final class Run implements AutoCloseable {
         final TrainingRequest request;
         final TrainingObserver observer;
         final TrainTestSplit data;
@@ -56,6 +61,7 @@ public class Trainer {
         final Minibatches train;
         final CheckpointStore checkpoints;
         final Network network;
+        final InstalledConvolutions convolutions;
         final AppliedRate appliedRate;
         long step;
 
@@ -75,6 +81,7 @@ public class Trainer {
                     ? request.model().restore(checkpoints.file(resume).toFile(), true)
                     : request.model().create(request.seed(), request.optimizer(), schedule(),
                     data.train().classes().size());
+            this.convolutions = convolutionPath.install(network.model(), ModelArchitecture.INPUT);
             this.appliedRate = new AppliedRate(network);
             network.setListeners(appliedRate);
             this.step = resume == null ? 0 : resume.step();
@@ -86,27 +93,35 @@ public class Trainer {
 
         RunRecord record() throws IOException {
             return new RunRecord(runtime.dl4jVersion(), runtime.backend(), runtime.deviceName(),
-                    runtime.oneDnnHelpersActive(), System.getProperty("java.version"),
+                    runtime.oneDnnHelpersActive(), convolutions.coverage(), System.getProperty("java.version"),
                     datasets.fingerprint(request.dataset()), data.train().count(),
                     data.validation() == null ? 0 : data.validation().count(),
                     data.test() == null ? 0 : data.test().count(), data.train().classes().size());
+        }
+
+        @Override
+        public void close() {
+            convolutions.close();
         }
     }
 
     public TrainingOutcome train(TrainingRequest request, TrainingObserver observer)
             throws InterruptedException, IOException {
-        Run run = new Run(request, observer);
-        Checkpoint resume = request.resumeFrom();
-        int firstEpoch = resume == null ? 0 : resume.epoch();
-        observer.started(run.train.stepsPerEpoch(), run.schedule().totalSteps(), run.step, firstEpoch, run.record());
-        for (int epoch = firstEpoch; epoch < request.epochs(); epoch++) {
-            boolean resumedHere = resume != null && epoch == firstEpoch;
-            if (!trainEpoch(run, epoch, resumedHere ? resume.batch() : 0, resumedHere ? resume.epochLossSum() : 0)) {
-                return TrainingOutcome.STOPPED;
+        try (Run run = new Run(request, observer)) {
+            Checkpoint resume = request.resumeFrom();
+            int firstEpoch = resume == null ? 0 : resume.epoch();
+            observer.started(run.train.stepsPerEpoch(), run.schedule().totalSteps(), run.step, firstEpoch,
+                    run.record());
+            for (int epoch = firstEpoch; epoch < request.epochs(); epoch++) {
+                boolean resumedHere = resume != null && epoch == firstEpoch;
+                if (!trainEpoch(run, epoch, resumedHere ? resume.batch() : 0,
+                        resumedHere ? resume.epochLossSum() : 0)) {
+                    return TrainingOutcome.STOPPED;
+                }
             }
+            finish(run);
+            return TrainingOutcome.COMPLETED;
         }
-        finish(run);
-        return TrainingOutcome.COMPLETED;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.trainyard.training;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -9,12 +10,23 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How training runs.
  *
- * @param layerHelpers  let DL4J's conv layers use oneDNN (measured about 6x faster per seednet step on a CPU)
+ * @param layerHelpers  let DL4J's own conv layers use its oneDNN helper (about 6x faster per seednet step on a CPU than
+ *                      without); covers the layers trainyard's path does not
+ * @param convolutions  which path a network's convolutions run on
  * @param prefetchDepth how many minibatches are assembled ahead of the trainer on a separate thread
  */
 @Validated
 @ConfigurationProperties("trainyard.training")
 public record TrainingProperties(
         @DefaultValue("true") boolean layerHelpers,
+        @NotNull @DefaultValue("onednn") Convolutions convolutions,
         @Min(1) @Max(64) @DefaultValue("4") int prefetchDepth) {
+
+    /** Where convolutions run. */
+    public enum Convolutions {
+        /** trainyard's oneDNN path where it covers a layer (cached primitives, blocked layouts), DL4J's elsewhere. */
+        ONEDNN,
+        /** DL4J's own conv layers only. */
+        DL4J
+    }
 }

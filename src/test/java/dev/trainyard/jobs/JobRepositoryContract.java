@@ -251,7 +251,8 @@ abstract class JobRepositoryContract {
         UUID id = aQueuedJob("a", 0, now);
         Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
         dev.trainyard.training.RunRecord record = new dev.trainyard.training.RunRecord("1.0.0-M2.1", "CPU", "test cpu",
-                true, "17", "ab".repeat(32), 100, 0, 10, 10);
+                true, new dev.trainyard.training.onednn.ConvolutionCoverage("trainyard-onednn", 4, 4, 3, List.of()),
+                "17", "ab".repeat(32), 100, 0, 10, 10);
         jobs.updatePlan(lease, 4, 8, 0, 1, record);
         results.upsertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
                 new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));

@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.trainyard.training.TrainingObserver.EpochReport;
 import dev.trainyard.training.TrainingObserver.StepReport;
+import dev.trainyard.training.onednn.ConvolutionCoverage;
+import dev.trainyard.training.onednn.ConvolutionPath;
+import dev.trainyard.training.onednn.OneDnnLibrary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +38,12 @@ class TrainerTest {
     @BeforeAll
     static void fixture() throws Exception {
         Cifar10Fixture.write(DATA_DIR.resolve("datasets"), 10, 10, 1);
-        TrainingProperties properties = new TrainingProperties(true, 2);
+        TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 2);
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
                 new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
-                properties, runtime);
+                properties, runtime, new ConvolutionPath(OneDnnLibrary.load()));
     }
 
     private final Path jobDir = DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
@@ -141,6 +144,8 @@ class TrainerTest {
         assertThat(recorder.record.backend()).isEqualTo("CPU");
         assertThat(recorder.record.trainImages()).isEqualTo(50);
         assertThat(recorder.record.testImages()).isEqualTo(10);
+        assertThat(recorder.record.convolutions()).isEqualTo(new ConvolutionCoverage(
+                ConvolutionCoverage.TRAINYARD_ONEDNN, 4, 4, 3, List.of()));
         var expected = schedule.toSchedule(2, 5);
         assertThat(recorder.steps).extracting(TrainingObserver.StepReport::learningRate)
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 10).mapToObj(expected::valueAt)
@@ -216,6 +221,25 @@ class TrainerTest {
                 .containsExactly(original.output(batch.getFeatures()).data().asFloat());
         assertThat(again.sha256()).hasSize(64);
         assertThat(store.isIntact(again)).isTrue();
+    }
+
+    @Test
+    void aRunWithoutTheOneDnnPathTrainsOnDl4jsAndItsRecordSaysWhy() throws Exception {
+        TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.DL4J, 2);
+        Trainer withoutPath = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
+                new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
+                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
+                properties, new Dl4jRuntime(properties),
+                new ConvolutionPath(OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")));
+        Recorder recorder = new Recorder(Long.MAX_VALUE);
+
+        assertThat(withoutPath.train(request(ModelArchitecture.RESNET20,
+                new ScheduleSpec("constant", 0.01, null, null, null, null), 1, jobDir), recorder))
+                .isEqualTo(TrainingOutcome.COMPLETED);
+
+        assertThat(recorder.record.convolutions()).isEqualTo(new ConvolutionCoverage(ConvolutionCoverage.DL4J, 21, 0,
+                0, List.of("switched off (trainyard.training.convolutions=dl4j)")));
+        assertThat(recorder.epochs).singleElement().satisfies(epoch -> assertThat(epoch.trainLoss()).isFinite());
     }
 
     /** Records what the trainer reports and asks it to stop after {@code stopAfter} steps. */
