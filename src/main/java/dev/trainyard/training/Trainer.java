@@ -204,7 +204,7 @@ public class Trainer {
         // why: DL4J's score adds the weight-decay penalty of the weights before the update; users compare the
         // cross-entropy alone
         double penalty = run.network.penalty();
-        run.network.fit(minibatch);
+        run.convolutions.step(() -> run.network.fit(minibatch));
         double loss = run.network.score() - penalty;
         if (!Double.isFinite(loss)) {
             release(minibatch);

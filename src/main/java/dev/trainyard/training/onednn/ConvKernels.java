@@ -16,7 +16,10 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_data_desc_
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_backward_weights_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_forward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_backward_desc_init;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_forward_desc_init;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
@@ -29,6 +32,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_destroy;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
@@ -43,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
@@ -69,6 +74,7 @@ final class ConvKernels implements AutoCloseable {
     private final Primitive forward;
     private final Primitive backwardWeights;
     private final Primitive backwardData;
+    private final Primitive reluBackward;
 
     private final Primitive sourceToKernel;
     private final Primitive inputGradientToPlain;
@@ -83,6 +89,7 @@ final class ConvKernels implements AutoCloseable {
     private final NativeBuffer forwardWeights;
     private final NativeBuffer backwardWeightsBuffer;
     private final NativeBuffer weightGradientBuffer;
+    private final NativeBuffer reluDeltaBuffer;
 
     private final dnnl_memory_desc_t outputLayout;
     private final boolean outputBlocked;
@@ -173,6 +180,9 @@ final class ConvKernels implements AutoCloseable {
             boolean reorderGradient = !Dnnl.same(weightGradient, plainWeights);
             this.weightGradientBuffer = reorderGradient ? own(new NativeBuffer(Dnnl.bytes(weightGradient))) : null;
             this.weightGradientToPlain = reorderGradient ? own(reorder(weightGradient, plainWeights)) : null;
+
+            this.reluBackward = fuseRelu ? own(reluBackward(geometry.destination())) : null;
+            this.reluDeltaBuffer = fuseRelu ? own(new NativeBuffer(Dnnl.bytes(outputLayout))) : null;
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -226,11 +236,22 @@ final class ConvKernels implements AutoCloseable {
     }
 
     /**
-     * @param delta         the gradient of the output, in the layout {@link #outputLayout()}
+     * @param delta         the gradient of the output, in the layout {@link #outputLayout()}: of the activation
+     *                      when {@code output} is not 0 (the fused ReLU's derivative is then applied here), else of
+     *                      the pre-activation
+     * @param output        the forward pass's output (after the fused ReLU), or 0
      * @param inputGradient where the input's gradient goes, in the layout the input came in, or 0 for none
      */
-    void backward(long input, Object inputArray, long weights, long delta, long weightGradient,
+    void backward(long input, Object inputArray, long weights, long delta, long output, long weightGradient,
                   long biasGradient, long inputGradient) {
+        if (output != 0) {
+            if (reluBackward == null) {
+                throw new OneDnnFailure("the ReLU derivative was asked of a layer planned without a fused ReLU");
+            }
+            // Elementwise, so it runs on the flat buffers whatever their layout.
+            reluBackward.run(session, output, delta, reluDeltaBuffer.address());
+            delta = reluDeltaBuffer.address();
+        }
         long kernelSource = input;
         if (sourceToKernel != null) {
             if (sourceHolds != inputArray) {
@@ -296,6 +317,33 @@ final class ConvKernels implements AutoCloseable {
                 dnnl_post_ops_destroy(postOps);
             }
             dnnl_primitive_attr_destroy(attributes);
+        }
+    }
+
+    /** ReLU's derivative from its output, over the {@code dims} elements as one flat vector. */
+    private Primitive reluBackward(long[] dims) {
+        long elements = 1;
+        for (long dim : dims) {
+            elements *= dim;
+        }
+        dnnl_memory_desc_t flat = Dnnl.descriptor(new long[] {elements}, dnnl_x);
+        dnnl_eltwise_desc_t forwardDesc = new dnnl_eltwise_desc_t();
+        Dnnl.check(dnnl_eltwise_forward_desc_init(forwardDesc, dnnl_forward_training,
+                dnnl_eltwise_relu_use_dst_for_bwd, flat, 0f, 0f), "dnnl_eltwise_forward_desc_init");
+        dnnl_primitive_desc hint = new dnnl_primitive_desc();
+        Dnnl.check(dnnl_primitive_desc_create(hint, new const_dnnl_op_desc_t(forwardDesc), null, session.engine(),
+                null), "dnnl_primitive_desc_create(relu forward)");
+        try {
+            dnnl_eltwise_desc_t backwardDesc = new dnnl_eltwise_desc_t();
+            Dnnl.check(dnnl_eltwise_backward_desc_init(backwardDesc, dnnl_eltwise_relu_use_dst_for_bwd, flat, flat,
+                    0f, 0f), "dnnl_eltwise_backward_desc_init");
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(backwardDesc), null, session.engine(),
+                    hint), "dnnl_primitive_desc_create(relu backward)");
+            return new Primitive("relu backward", session, pd, new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST,
+                    DNNL_ARG_DIFF_SRC}, new dnnl_memory_desc_t[] {flat, flat, flat});
+        } finally {
+            dnnl_primitive_desc_destroy(hint);
         }
     }
 

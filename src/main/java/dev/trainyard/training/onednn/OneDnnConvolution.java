@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -104,11 +105,17 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
         ConvKernels layerKernels = kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides,
                 padding, convolutionMode));
         INDArray outputGradient = layerKernels.outputBlocked() ? dense(delta, "output gradient") : plainCopy(delta);
+        // DL4J applied the activation it was given to the gradient; while InstalledConvolutions#step runs, that is
+        // the identity in place of the fused ReLU, whose derivative then runs here
+        boolean reluLeft = plan.fuseRelu() && activation instanceof ActivationIdentity;
+        if (reluLeft && lastOutput == null) {
+            throw new OneDnnFailure("layer " + plan.name() + " ran backward before forward");
+        }
         INDArray inputGradient = plan.inputGradient()
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, source.shape(), 'c')
                 : null;
         layerKernels.backward(address(source), source, address(dense(weights, "weights")), address(outputGradient),
-                address(dense(weightGradView, "weight gradient")),
+                reluLeft ? address(lastOutput) : 0, address(dense(weightGradView, "weight gradient")),
                 plan.bias() ? address(dense(biasGradView, "bias gradient")) : 0,
                 inputGradient == null ? 0 : address(inputGradient));
         Gradient gradient = new DefaultGradient();

@@ -63,9 +63,15 @@ class ConvolutionPathTrainingTest {
     }
 
     static double[] losses(Network network, List<DataSet> batches) {
+        return losses(network, batches, InstalledConvolutions.none(null));
+    }
+
+    /** Each step's loss, the steps run as the trainer runs them on {@code path}. */
+    static double[] losses(Network network, List<DataSet> batches, InstalledConvolutions path) {
         double[] losses = new double[batches.size()];
         for (int i = 0; i < batches.size(); i++) {
-            network.fit(batches.get(i));
+            DataSet batch = batches.get(i);
+            path.step(() -> network.fit(batch));
             losses[i] = network.score();
         }
         return losses;
@@ -85,7 +91,7 @@ class ConvolutionPathTrainingTest {
                 ModelArchitecture.INPUT)) {
             assertThat(path.coverage().path()).isEqualTo(ConvolutionCoverage.TRAINYARD_ONEDNN);
             assertThat(path.coverage().onPath()).isEqualTo(path.coverage().layers()).isPositive();
-            actual = losses(candidate, batches);
+            actual = losses(candidate, batches, path);
         }
         double[] pathDeviation = deviations(expected, actual);
         String trajectories = "DL4J " + Arrays.toString(expected) + ", path " + Arrays.toString(actual)
@@ -119,7 +125,7 @@ class ConvolutionPathTrainingTest {
         INDArray onPath;
         try (InstalledConvolutions path = new ConvolutionPath(library).install(trained.model(),
                 ModelArchitecture.INPUT)) {
-            losses(trained, batches.subList(0, 3));
+            losses(trained, batches.subList(0, 3), path);
             onPath = trained.output(batches.get(0).getFeatures());
             trained.save(dir.resolve("model.zip").toFile());
         }
@@ -142,7 +148,7 @@ class ConvolutionPathTrainingTest {
                 .install(network.model(), ModelArchitecture.INPUT)) {
             assertThat(path.coverage()).isEqualTo(new ConvolutionCoverage(ConvolutionCoverage.DL4J, 4, 0, 0,
                     List.of("switched off for a test")));
-            assertThat(losses(network, batches.subList(0, 2))).containsExactly(expected);
+            assertThat(losses(network, batches.subList(0, 2), path)).containsExactly(expected);
         }
         assertThat(network.model()).isInstanceOfAny(MultiLayerNetwork.class, ComputationGraph.class);
     }
