@@ -20,6 +20,9 @@ import dev.trainyard.training.ModelSummary;
 import dev.trainyard.training.Network;
 import dev.trainyard.training.Trainer;
 import dev.trainyard.training.TrainingProperties;
+import dev.trainyard.training.onednn.ConvolutionPath;
+import dev.trainyard.training.onednn.InstalledConvolutions;
+import dev.trainyard.training.onednn.OneDnnLibrary;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URI;
@@ -54,10 +57,15 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * <ul>
  *   <li>{@code data=<data-dir>} and {@code path=<folder under data-dir/datasets>} (default: 6,000 generated
  *       JPEGs in a temporary folder)</li>
- *   <li>{@code model=seednet}, {@code batch=64}, {@code runs=5}, {@code steps=100} (timed steps per run),
- *       {@code warmup=20}, {@code evalImages=10000}, {@code helpers=true} (oneDNN layer helpers; DL4J reads the
- *       switch once per layer, so compare settings in separate runs), {@code profile=true} (ND4J's per-op time
+ *   <li>{@code models=seednet,resnet20} (default seednet), {@code paths=onednn,dl4j} (trainyard's oneDNN
+ *       convolution path and DL4J's own; the first is also timed on pre-staged batches, profiled and evaluated),
+ *       {@code batch=64}, {@code rounds=5}, {@code steps=100} (timed steps per path per round), {@code warmup=20},
+ *       {@code evalImages=10000}, {@code helpers=true} (DL4J's oneDNN layer helpers for its own path; DL4J reads
+ *       the switch once per layer, so compare settings in separate runs), {@code profile=true} (ND4J's per-op time
  *       table over {@code steps} extra steps)</li>
+ *   <li>{@code peer=<peer-bench/run.sh>} and {@code peerData=<folder holding train/>}: in each seednet round, after
+ *       trainyard's paths, one run of the PyTorch peer ({@code ../shared/peer-bench}) on pre-staged batches in its
+ *       own process; {@code peerThreads=2}</li>
  * </ul>
  */
 public final class TrainingBenchmark {
@@ -90,10 +98,12 @@ public final class TrainingBenchmark {
 
     private void run() throws Exception {
         Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(Boolean.parseBoolean(option("helpers", "true")),
-                4));
-        ModelArchitecture model = ModelArchitecture.byId(option("model", "seednet")).orElseThrow();
+                TrainingProperties.Convolutions.ONEDNN, 4));
+        OneDnnLibrary library = OneDnnLibrary.load();
+        List<String> models = List.of(option("models", option("model", "seednet")).split(","));
+        List<String> paths = List.of(option("paths", "onednn,dl4j").split(","));
         int batchSize = number("batch", 64);
-        int runs = number("runs", 5);
+        int rounds = number("rounds", number("runs", 5));
         int steps = number("steps", 100);
         int warmup = number("warmup", 20);
         int evalImages = number("evalImages", 10_000);
@@ -110,126 +120,224 @@ public final class TrainingBenchmark {
         Normalization normalization = Normalization.of(images);
         Minibatches batches = new Minibatches(images, batchSize, normalization, new AugmentSpec(4, true, true));
 
-        ModelSummary summary = ModelSummary.of(model, 1);
-        double trainingFlopsPerImage = 3 * forwardFlops(summary);
         System.out.printf("trainyard training benchmark, %s%n", LocalDate.now());
-        environment(runtime);
+        environment(runtime, library);
         System.out.printf("data: %,d images from %s (loaded in %.1f s; a second run reads the decoded cache)%n",
                 images.count(), dataDir.resolve("datasets").resolve(path), loadSeconds);
+        System.out.printf("method: per model, %d warm-up steps per path, then %d rounds; each round times %d steps "
+                + "with the data pipeline on each path (%s) and then, for seednet, runs the PyTorch peer (%s); "
+                + "a rate is the steps' images over their wall time; medians over rounds%n%n", warmup, rounds, steps,
+                String.join(", ", paths), options.containsKey("peer") ? option("peer", "") : "not given: peer=<run.sh>");
+        double peak = matmulGflops(2048, 10);
+        for (String id : models) {
+            ModelArchitecture model = ModelArchitecture.byId(id).orElseThrow();
+            benchmark(model, library, paths, batches, batchSize, warmup, rounds, steps, peak);
+        }
+        System.out.printf("float32 matrix product 2048^3 (ND4J mmul): %.1f GFLOP/s (median of 10)%n", peak);
+        if (evalImages > 0) {
+            evaluation(catalog, path, library, models.get(0), batchSize, evalImages, normalization);
+        }
+    }
+
+    /** One model: its paths and the peer, round after round, then pre-staged steps and the profile on the first. */
+    private void benchmark(ModelArchitecture model, OneDnnLibrary library, List<String> paths, Minibatches batches,
+                           int batchSize, int warmup, int rounds, int steps, double peak) throws Exception {
+        ModelSummary summary = ModelSummary.of(model, 1);
+        double flopsPerImage = 3 * forwardFlops(summary);
         System.out.printf("model: %s, %,d parameters, %.1f MFLOP per image per training step (3 x forward), "
                 + "batch %d, Nesterov SGD, weight decay 5e-4%n", model.id(), summary.totalParameters(),
-                trainingFlopsPerImage / 1e6, batchSize);
-        System.out.printf("method: %d warm-up steps, then %d runs of %d timed steps; min / median / max over runs%n%n",
-                warmup, runs, steps);
-
-        Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, images.classes().size());
-        Timing pipeline = pipelineSteps(network, batches, warmup, runs, steps);
-        Timing staged = stagedSteps(network, batches, warmup, runs, steps);
-        if (Boolean.parseBoolean(option("profile", "false"))) {
-            profile(network, batches, steps);
+                flopsPerImage / 1e6, batchSize);
+        List<PathUnderTest> contenders = new ArrayList<>();
+        for (String name : paths) {
+            Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, 10);
+            ConvolutionPath path = new ConvolutionPath(name.equals("onednn") ? library
+                    : OneDnnLibrary.unavailable("DL4J's own path, for comparison"));
+            InstalledConvolutions installed = path.install(network.model(), ModelArchitecture.INPUT);
+            System.out.printf("  path %s: %s%n", name, installed.coverage());
+            contenders.add(new PathUnderTest(name, network, installed, new PipelineRun(batches, contenders.size())));
         }
-        double peak = matmulGflops(2048, 10);
+        for (PathUnderTest contender : contenders) {
+            contender.pipeline().steps(contender, warmup);
+        }
+        boolean withPeer = options.containsKey("peer") && model == ModelArchitecture.SEEDNET;
+        double[][] msPerStep = new double[contenders.size() + 1][rounds];
+        double[][] waitShare = new double[contenders.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
+            StringBuilder line = new StringBuilder("  round " + (round + 1) + ":");
+            for (int c = 0; c < contenders.size(); c++) {
+                PathUnderTest contender = contenders.get(c);
+                double[] timed = contender.pipeline().steps(contender, steps);
+                msPerStep[c][round] = timed[0];
+                waitShare[c][round] = timed[1];
+                line.append(String.format(" %s %.1f ms/step (%.0f images/s, waiting for data %.1f%%);",
+                        contender.name(), timed[0], batchSize * 1000 / timed[0], timed[1]));
+            }
+            if (withPeer) {
+                msPerStep[contenders.size()][round] = peerMsPerStep(steps);
+                double peer = msPerStep[contenders.size()][round];
+                line.append(String.format(" peer %.1f ms/step (%.0f images/s); %s/peer %.2fx", peer,
+                        batchSize * 1000 / peer, contenders.get(0).name(), peer / msPerStep[0][round]));
+            }
+            System.out.println(line);
+        }
+        System.out.printf("  medians over %d rounds, with the data pipeline:%n", rounds);
+        for (int c = 0; c < contenders.size(); c++) {
+            double median = median(msPerStep[c]);
+            System.out.printf("    %-8s %.1f ms/step = %.0f images/s (rounds %.0f .. %.0f), %.1f GFLOP/s = %.0f%% of "
+                            + "the matrix product, waiting for data %.1f%%%n", contenders.get(c).name(), median,
+                    batchSize * 1000 / median, batchSize * 1000 / max(msPerStep[c]),
+                    batchSize * 1000 / min(msPerStep[c]), batchSize * 1000 / median * flopsPerImage / 1e9,
+                    100 * batchSize * 1000 / median * flopsPerImage / 1e9 / peak, median(waitShare[c]));
+        }
+        if (withPeer) {
+            double[] ratios = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                ratios[round] = msPerStep[contenders.size()][round] / msPerStep[0][round];
+            }
+            double peer = median(msPerStep[contenders.size()]);
+            System.out.printf("    %-8s %.1f ms/step = %.0f images/s (pre-staged batches, its own medians per round)%n",
+                    "peer", peer, batchSize * 1000 / peer);
+            System.out.printf("    %s / peer in images/s, per round: %s; median %.2fx%n", contenders.get(0).name(),
+                    Arrays.toString(Arrays.stream(ratios).map(r -> Math.round(r * 100) / 100.0).toArray()),
+                    median(ratios));
+        }
+        PathUnderTest first = contenders.get(0);
+        double[] staged = stagedSteps(first, batches, warmup, rounds, steps);
+        System.out.printf("  %s on pre-staged batches: ms/step min %.1f median %.1f max %.1f -> %.0f images/s%n",
+                first.name(), min(staged), median(staged), max(staged), batchSize * 1000 / median(staged));
+        if (Boolean.parseBoolean(option("profile", "false"))) {
+            profile(first, batches, steps);
+        }
+        for (PathUnderTest contender : contenders) {
+            if (!contender.installed().implementations().isEmpty()) {
+                System.out.printf("  oneDNN implementations (%s): %s%n", contender.name(),
+                        contender.installed().implementations());
+            }
+            contender.pipeline().close();
+            contender.installed().close();
+        }
+        System.out.println();
+    }
 
-        report("steps with the data pipeline", pipeline, batchSize, trainingFlopsPerImage, peak);
-        System.out.printf("  trainer waiting for data: median %.2f%% of step time (min %.2f%%, max %.2f%%)%n",
-                pipeline.median(pipeline.waitShare), pipeline.min(pipeline.waitShare), pipeline.max(pipeline.waitShare));
-        report("steps on pre-staged batches", staged, batchSize, trainingFlopsPerImage, peak);
-
+    /** One evaluation pass over {@code evalImages} held-out images on the first model's path, three times. */
+    private void evaluation(DatasetCatalog catalog, String path, OneDnnLibrary library, String modelId, int batchSize,
+                            int evalImages, Normalization normalization) throws InterruptedException, IOException {
         LabeledImages evaluated = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, evalImages, null,
                 null)).train();
-        int evalCount = evaluated.count();
+        ModelArchitecture model = ModelArchitecture.byId(modelId).orElseThrow();
+        Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, 10);
         int evalBatch = number("evalBatch", batchSize);
-        double[] evalSeconds = new double[3];
-        for (int i = 0; i < evalSeconds.length; i++) {
-            long start = System.nanoTime();
-            Trainer.evaluate(network, evaluated, evalBatch, normalization);
-            evalSeconds[i] = (System.nanoTime() - start) / 1e9;
+        double[] seconds = new double[3];
+        try (InstalledConvolutions installed = new ConvolutionPath(library).install(network.model(),
+                ModelArchitecture.INPUT)) {
+            for (int i = 0; i < seconds.length; i++) {
+                long start = System.nanoTime();
+                Trainer.evaluate(network, evaluated, evalBatch, normalization);
+                seconds[i] = (System.nanoTime() - start) / 1e9;
+            }
+            System.out.printf("evaluation pass over %,d images (%s, batch %d, path %s): median %.2f s of 3 "
+                            + "(%.0f images/s)%n", evaluated.count(), model.id(), evalBatch,
+                    installed.coverage().path(), median(seconds), evaluated.count() / median(seconds));
         }
-        Arrays.sort(evalSeconds);
-        double trainingShare = evalCount / (batchSize * 1000 / pipeline.median(pipeline.msPerStep));
-        System.out.printf("evaluation pass over %,d images (batch %d): median %.2f s of 3 (%.0f images/s); training the same "
-                        + "images takes %.2f s: evaluation is %.1fx faster%n", evalCount, evalBatch, evalSeconds[1],
-                evalCount / evalSeconds[1], trainingShare, trainingShare / evalSeconds[1]);
-        System.out.printf("float32 matrix product 2048^3 (ND4J mmul): %.1f GFLOP/s (median of 10)%n", peak);
     }
 
-    /** Runs the trainer's loop: batches assembled on the prefetch thread, the wait for each timed apart. */
-    private static Timing pipelineSteps(Network network, Minibatches batches, int warmup, int runs, int steps) {
-        Timing timing = new Timing(runs);
-        int epoch = 0;
-        Iterator<DataSet> source = batches.shuffled(1, epoch, 0);
-        PrefetchingIterator<DataSet> prefetched = new PrefetchingIterator<>(source, 4, "trainyard-batches");
-        try {
-            for (int run = -1; run < runs; run++) {
-                int count = run < 0 ? warmup : steps;
-                long waited = 0;
-                long start = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    long waitStart = System.nanoTime();
-                    if (!prefetched.hasNext()) {
-                        prefetched.close();
-                        prefetched = new PrefetchingIterator<>(batches.shuffled(1, ++epoch, 0), 4, "trainyard-batches");
-                    }
-                    DataSet batch = prefetched.next();
-                    waited += System.nanoTime() - waitStart;
-                    network.fit(batch);
+    /** The PyTorch peer's median ms/step on pre-staged batches, from one run of its own process. */
+    private double peerMsPerStep(int steps) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(option("peer", ""), option("peerThreads", "2"), "mode=bench",
+                "variants=A", "repeats=1", "steps=" + Math.max(steps, 100), "data=" + option("peerData", "")));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the peer failed: " + output);
+        }
+        java.util.regex.Matcher result = java.util.regex.Pattern.compile(
+                "RESULT train-step \\[pre-staged tensors\\].*median ([0-9.]+) ms/step").matcher(output);
+        if (!result.find()) {
+            throw new IllegalStateException("no RESULT line in the peer's output: " + output);
+        }
+        return Double.parseDouble(result.group(1));
+    }
+
+    /** A network on one convolution path, with its own data pipeline. */
+    private record PathUnderTest(String name, Network network, InstalledConvolutions installed,
+                                 PipelineRun pipeline) {
+    }
+
+    /** The trainer's loop: batches assembled on the prefetch thread, the wait for each timed apart. */
+    private static final class PipelineRun implements AutoCloseable {
+        private final Minibatches batches;
+        private final long seed;
+        private int epoch;
+        private PrefetchingIterator<DataSet> prefetched;
+
+        PipelineRun(Minibatches batches, long seed) {
+            this.batches = batches;
+            this.seed = seed;
+            this.prefetched = new PrefetchingIterator<>(batches.shuffled(seed, epoch, 0), 4, "trainyard-batches");
+        }
+
+        /** Trains {@code count} steps; milliseconds per step and the percentage of wall time spent waiting. */
+        double[] steps(PathUnderTest contender, int count) {
+            long waited = 0;
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long waitStart = System.nanoTime();
+                if (!prefetched.hasNext()) {
+                    prefetched.close();
+                    prefetched = new PrefetchingIterator<>(batches.shuffled(seed, ++epoch, 0), 4, "trainyard-batches");
                 }
-                if (run >= 0) {
-                    long elapsed = System.nanoTime() - start;
-                    timing.msPerStep[run] = elapsed / 1e6 / count;
-                    timing.waitShare[run] = 100.0 * waited / elapsed;
-                }
+                DataSet batch = prefetched.next();
+                waited += System.nanoTime() - waitStart;
+                contender.installed().step(() -> contender.network().fit(batch));
+                batch.getFeatures().close();
+                batch.getLabels().close();
             }
-        } finally {
+            long elapsed = System.nanoTime() - start;
+            return new double[] {elapsed / 1e6 / count, 100.0 * waited / elapsed};
+        }
+
+        @Override
+        public void close() {
             prefetched.close();
         }
-        return timing;
     }
 
-    /** Fits batches assembled before the clock starts, cycling through 16 of them. */
-    private static Timing stagedSteps(Network network, Minibatches batches, int warmup, int runs, int steps) {
+    /** Fits batches assembled before the clock starts, cycling through 16 of them; ms/step per run. */
+    private static double[] stagedSteps(PathUnderTest contender, Minibatches batches, int warmup, int runs,
+                                        int steps) {
         List<DataSet> staged = new ArrayList<>();
         Iterator<DataSet> source = batches.shuffled(2, 0, 0);
         while (staged.size() < 16 && source.hasNext()) {
             staged.add(source.next());
         }
-        Timing timing = new Timing(runs);
+        double[] msPerStep = new double[runs];
         int next = 0;
         for (int run = -1; run < runs; run++) {
             int count = run < 0 ? warmup : steps;
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                network.fit(staged.get(next++ % staged.size()));
+                DataSet batch = staged.get(next++ % staged.size());
+                contender.installed().step(() -> contender.network().fit(batch));
             }
             if (run >= 0) {
-                timing.msPerStep[run] = (System.nanoTime() - start) / 1e6 / count;
+                msPerStep[run] = (System.nanoTime() - start) / 1e6 / count;
             }
         }
-        return timing;
+        return msPerStep;
     }
 
     /** ND4J's per-op time table over {@code steps} pre-staged steps (profiling slows the steps themselves). */
-    private static void profile(Network network, Minibatches batches, int steps) {
+    private static void profile(PathUnderTest contender, Minibatches batches, int steps) {
         Iterator<DataSet> source = batches.shuffled(3, 0, 0);
         DataSet batch = source.next();
         OpProfiler.getInstance().reset();
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
         for (int i = 0; i < steps; i++) {
-            network.fit(batch);
+            contender.installed().step(() -> contender.network().fit(batch));
         }
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
         System.out.printf("per-op profile over %d steps (ND4J OpProfiler):%n", steps);
         OpProfiler.getInstance().printOutDashboard();
-    }
-
-    private static void report(String what, Timing timing, int batchSize, double flopsPerImage, double peak) {
-        double median = timing.median(timing.msPerStep);
-        double imagesPerSecond = batchSize * 1000 / median;
-        System.out.printf("%s: ms/step min %.1f median %.1f max %.1f -> median %.0f images/s (%.0f .. %.0f); "
-                        + "%.1f GFLOP/s = %.0f%% of the matrix product%n", what, timing.min(timing.msPerStep),
-                median, timing.max(timing.msPerStep), imagesPerSecond,
-                batchSize * 1000 / timing.max(timing.msPerStep), batchSize * 1000 / timing.min(timing.msPerStep),
-                imagesPerSecond * flopsPerImage / 1e9, 100 * imagesPerSecond * flopsPerImage / 1e9 / peak);
     }
 
     /** Median GFLOP/s of {@code n x n} float32 matrix products, after 3 warm-up products. */
@@ -272,7 +380,7 @@ public final class TrainingBenchmark {
         return flops;
     }
 
-    private static void environment(Dl4jRuntime runtime) throws IOException {
+    private static void environment(Dl4jRuntime runtime, OneDnnLibrary library) throws IOException {
         var nativeOps = NativeOpsHolder.getInstance().getDeviceNativeOps();
         String flags;
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
@@ -285,7 +393,11 @@ public final class TrainingBenchmark {
                 runtime.backend(), nativeOps.buildInfo().replace('\n', ' ').strip(), nativeOps.ompGetMaxThreads(),
                 runtime.openMpSpinCount(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
-        System.out.printf("oneDNN layer helpers: %s%n", runtime.oneDnnHelpersActive() ? "in use" : "not in use");
+        System.out.printf("DL4J's oneDNN layer helpers: %s; trainyard's oneDNN path: %s; OPENBLAS_NUM_THREADS %s%n",
+                runtime.oneDnnHelpersActive() ? "in use" : "not in use",
+                library.available() ? "oneDNN " + library.version().orElseThrow()
+                        : library.unavailableReason().orElseThrow(),
+                System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
     }
 
     /** 10 classes of 600 random 32x32 JPEGs, for a run without real data. */
@@ -307,25 +419,18 @@ public final class TrainingBenchmark {
         return dataDir;
     }
 
-    /** Per timed run: milliseconds per step and the share of it spent waiting for a batch. */
-    private record Timing(double[] msPerStep, double[] waitShare) {
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
 
-        Timing(int runs) {
-            this(new double[runs], new double[runs]);
-        }
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
 
-        double median(double[] values) {
-            double[] sorted = values.clone();
-            Arrays.sort(sorted);
-            return sorted[sorted.length / 2];
-        }
-
-        double min(double[] values) {
-            return Arrays.stream(values).min().orElse(Double.NaN);
-        }
-
-        double max(double[] values) {
-            return Arrays.stream(values).max().orElse(Double.NaN);
-        }
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 }
