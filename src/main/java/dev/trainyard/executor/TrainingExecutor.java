@@ -15,6 +15,7 @@ import dev.trainyard.system.JobStorage;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.Dl4jRuntime;
+import dev.trainyard.training.TrainingDevice;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.Trainer;
 import dev.trainyard.training.TrainingDivergedException;
@@ -90,10 +91,17 @@ public class TrainingExecutor implements SmartLifecycle {
         report(lifecycle.recoverClaimedBy(replicaId + "/", properties.maxAttempts()));
         report(lifecycle.recoverExpired(properties.leaseTimeout(), properties.maxAttempts()));
         running = true;
-        int count = properties.slotCount(runtime.deviceCount());
+        List<Integer> trainable = runtime.devices().stream().filter(TrainingDevice::canTrain)
+                .map(TrainingDevice::index).toList();
+        int count = trainable.isEmpty() ? 0 : properties.slotCount(trainable.size());
+        if (trainable.isEmpty()) {
+            log.error("No device of the {} backend can train: this replica claims no jobs (see /actuator/health)",
+                    runtime.backend());
+        }
         for (int slot = 0; slot < count; slot++) {
-            int device = slot;
-            Thread thread = new Thread(() -> runSlot(device), "trainyard-slot-" + slot);
+            int number = slot;
+            int device = trainable.get(slot % trainable.size());
+            Thread thread = new Thread(() -> runSlot(number, device), "trainyard-slot-" + slot);
             slots.add(thread);
             thread.start();
         }
@@ -188,12 +196,12 @@ public class TrainingExecutor implements SmartLifecycle {
         }
     }
 
-    private void runSlot(int device) {
+    private void runSlot(int slot, int device) {
         TrainingPriority.lowerCurrentThread(properties.trainingNice());
         if ("CUDA".equalsIgnoreCase(runtime.backend())) {
             Nd4j.getAffinityManager().unsafeSetDevice(device);
         }
-        String claimant = replicaId + "/slot-" + device;
+        String claimant = replicaId + "/slot-" + slot;
         while (running) {
             try {
                 Optional<String> shortage = disk.shortage();

@@ -1,9 +1,12 @@
 package dev.trainyard.training;
 
+import dev.trainyard.training.cuda.ComputeCapability;
+import dev.trainyard.training.cuda.FatBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,20 +34,74 @@ public class Dl4jRuntime {
      * why it matters: see docs/benchmarks.md (seednet 23-32% more images per second at 1000 than at the default, with the data pipeline).
      */
     static final String SPIN_COUNT_VARIABLE = "GOMP_SPINCOUNT";
+    private static final String CUDA_LIBRARY = "libnd4jcuda.so";
     private static final Logger log = LoggerFactory.getLogger(Dl4jRuntime.class);
 
     private final boolean layerHelpers;
+    private final List<TrainingDevice> devices;
 
     public Dl4jRuntime(TrainingProperties properties) {
         this.layerHelpers = properties.layerHelpers();
         System.setProperty(HELPERS_DISABLE_PROPERTY, Boolean.toString(!layerHelpers));
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        log.info("ND4J backend {} with {} device(s); oneDNN layer helpers {}", backend(), deviceCount(),
-                oneDnnHelpersActive() ? "on" : "off");
         if ("CPU".equalsIgnoreCase(backend()) && System.getenv(SPIN_COUNT_VARIABLE) == null) {
             log.warn("{} is not set: ND4J's OpenMP threads spin up to 300,000 times between ops and take CPU from "
                     + "the data pipeline and the web threads; start the server with {}=1000 (see the README)",
                     SPIN_COUNT_VARIABLE, SPIN_COUNT_VARIABLE);
+        }
+        this.devices = "CUDA".equalsIgnoreCase(backend()) ? gpus()
+                : List.of(new TrainingDevice(0, deviceName(), null, null));
+        log.info("ND4J backend {} with {} device(s); oneDNN layer helpers {}", backend(), devices.size(),
+                oneDnnHelpersActive() ? "on" : "off");
+        for (TrainingDevice device : devices) {
+            if (!device.canTrain()) {
+                log.error("Device {} ({}, compute capability {}) cannot train: {}; no job will be started on it",
+                        device.index(), device.name(), device.computeCapability(), device.unsupportedReason());
+            }
+        }
+    }
+
+    /** The devices of the backend, each saying whether the backend's native code runs on it. */
+    public List<TrainingDevice> devices() {
+        return devices;
+    }
+
+    /**
+     * The GPUs with their compute capability, checked against the machine code ND4J's CUDA library carries. why: the
+     * library has no PTX, so on a GPU newer than its newest machine code every kernel launch would fail; that is
+     * settled once here instead of by every job.
+     */
+    private List<TrainingDevice> gpus() {
+        FatBinary code = null;
+        String unreadable = null;
+        try {
+            code = FatBinary.read(loadedLibrary(CUDA_LIBRARY));
+            log.info("ND4J's CUDA library carries {}", code.describe());
+        } catch (IOException | RuntimeException e) {
+            unreadable = e.getMessage();
+            log.warn("Could not read which GPUs ND4J's CUDA library supports ({}); every GPU is tried", unreadable);
+        }
+        List<TrainingDevice> gpus = new ArrayList<>();
+        Object information = Nd4j.getExecutioner().getEnvironmentInformation().get("cuda.devicesInformation");
+        List<?> list = information instanceof List<?> l ? l : List.of();
+        for (int i = 0; i < list.size(); i++) {
+            Map<?, ?> device = (Map<?, ?>) list.get(i);
+            ComputeCapability capability = new ComputeCapability(((Number) device.get("cuda.deviceMajor")).intValue(),
+                    ((Number) device.get("cuda.deviceMinor")).intValue());
+            String reason = code == null || code.runsOn(capability) ? null
+                    : "ND4J " + dl4jVersion() + "'s CUDA library carries machine code for " + code.describe()
+                    + ", none of which runs on compute capability " + capability;
+            gpus.add(new TrainingDevice(i, String.valueOf(device.get("cuda.deviceName")), capability, reason));
+        }
+        return List.copyOf(gpus);
+    }
+
+    /** The file of a native library this process has loaded, from the kernel's map of its memory. */
+    static Path loadedLibrary(String fileName) throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                    .filter(path -> path.endsWith("/" + fileName)).findFirst().map(Path::of)
+                    .orElseThrow(() -> new IOException(fileName + " is not loaded"));
         }
     }
 
@@ -57,11 +114,6 @@ public class Dl4jRuntime {
     /** {@code CPU} or {@code CUDA}. */
     public String backend() {
         return Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "unknown");
-    }
-
-    /** Devices ND4J can train on: GPUs on CUDA, 1 on the CPU backend. */
-    public int deviceCount() {
-        return "CUDA".equalsIgnoreCase(backend()) ? Math.max(1, Nd4j.getAffinityManager().getNumberOfDevices()) : 1;
     }
 
     /** The DL4J release on the class path. */
