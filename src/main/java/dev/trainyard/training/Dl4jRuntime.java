@@ -49,6 +49,9 @@ public class Dl4jRuntime {
                     + "the data pipeline and the web threads; start the server with {}=1000 (see the README)",
                     SPIN_COUNT_VARIABLE, SPIN_COUNT_VARIABLE);
         }
+        if ("CPU".equalsIgnoreCase(backend())) {
+            Nd4j.factory().blas().setMaxThreads(properties.blasThreads());
+        }
         this.devices = "CUDA".equalsIgnoreCase(backend()) ? gpus()
                 : List.of(new TrainingDevice(0, deviceName(), null, null));
         log.info("ND4J backend {} with {} device(s); oneDNN layer helpers {}", backend(), devices.size(),
@@ -103,6 +106,11 @@ public class Dl4jRuntime {
                     .filter(path -> path.endsWith("/" + fileName)).findFirst().map(Path::of)
                     .orElseThrow(() -> new IOException(fileName + " is not loaded"));
         }
+    }
+
+    /** Threads OpenBLAS uses for matrix products (the dense layers'). */
+    public int blasThreads() {
+        return Nd4j.factory().blas().getMaxThreads();
     }
 
     /** The OpenMP spin count the native library was started with, or "unset" (libgomp's default then). */

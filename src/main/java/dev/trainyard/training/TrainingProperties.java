@@ -13,6 +13,9 @@ import org.springframework.validation.annotation.Validated;
  * @param layerHelpers  let DL4J's own conv layers use its oneDNN helper (about 6x faster per seednet step on a CPU than
  *                      without); covers the layers trainyard's path does not
  * @param convolutions  which path a network's convolutions run on
+ * @param blasThreads   threads OpenBLAS may use for the dense layers' matrix products on the CPU backend. why 1: the
+ *                      products are small, and OpenBLAS's idle workers spin in sched_yield at normal priority, which
+ *                      takes the CPU from the lower-priority training threads (measured in docs/benchmarks.md)
  * @param prefetchDepth how many minibatches are assembled ahead of the trainer on a separate thread
  */
 @Validated
@@ -20,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
 public record TrainingProperties(
         @DefaultValue("true") boolean layerHelpers,
         @NotNull @DefaultValue("onednn") Convolutions convolutions,
+        @Min(1) @Max(1024) @DefaultValue("1") int blasThreads,
         @Min(1) @Max(64) @DefaultValue("4") int prefetchDepth) {
 
     /** Where convolutions run. */

@@ -19,7 +19,7 @@ import org.springframework.boot.health.contributor.Status;
 class TrainingDevicesHealthIndicatorTest {
 
     static Dl4jRuntime runtimeWith(List<TrainingDevice> devices) {
-        return new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 4)) {
+        return new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4)) {
             @Override
             public List<TrainingDevice> devices() {
                 return devices;
@@ -29,7 +29,7 @@ class TrainingDevicesHealthIndicatorTest {
 
     @Test
     void theCpuCanTrain() {
-        Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 4));
+        Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4));
 
         Health health = new TrainingDevicesHealthIndicator(runtime).health();
 

@@ -15,6 +15,8 @@ class ConfigurationValidationTest {
     @ValueSource(strings = {
             "trainyard.executor.slots=many",
             "trainyard.training.prefetch-depth=0",
+            "trainyard.training.convolutions=fastest",
+            "trainyard.training.blas-threads=0",
             "trainyard.datasets.cifar10.sha256=not-a-checksum",
             "trainyard.security.tokens[0].principal=ci",
             "trainyard.executor.lease-timeout=15s",

@@ -19,7 +19,7 @@ class ModelArchitectureTest {
 
     @BeforeAll
     static void enableLayerHelpers() {
-        new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 4));
+        new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4));
     }
 
     @Test

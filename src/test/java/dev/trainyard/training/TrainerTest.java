@@ -34,16 +34,17 @@ class TrainerTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
     static Trainer trainer;
+    static OneDnnLibrary oneDnn;
 
     @BeforeAll
     static void fixture() throws Exception {
         Cifar10Fixture.write(DATA_DIR.resolve("datasets"), 10, 10, 1);
-        TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 2);
+        TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 2);
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
                 new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
-                properties, runtime, new ConvolutionPath(OneDnnLibrary.load()));
+                properties, runtime, new ConvolutionPath(oneDnn = OneDnnLibrary.load()));
     }
 
     private final Path jobDir = DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
@@ -144,8 +145,10 @@ class TrainerTest {
         assertThat(recorder.record.backend()).isEqualTo("CPU");
         assertThat(recorder.record.trainImages()).isEqualTo(50);
         assertThat(recorder.record.testImages()).isEqualTo(10);
-        assertThat(recorder.record.convolutions()).isEqualTo(new ConvolutionCoverage(
-                ConvolutionCoverage.TRAINYARD_ONEDNN, 4, 4, 3, List.of()));
+        assertThat(recorder.record.convolutions()).isEqualTo(oneDnn.available()
+                ? new ConvolutionCoverage(ConvolutionCoverage.TRAINYARD_ONEDNN, 4, 4, 3, List.of())
+                : new ConvolutionCoverage(ConvolutionCoverage.DL4J, 4, 0, 0, List.of(oneDnn.unavailableReason()
+                        .orElseThrow())));
         var expected = schedule.toSchedule(2, 5);
         assertThat(recorder.steps).extracting(TrainingObserver.StepReport::learningRate)
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 10).mapToObj(expected::valueAt)
@@ -225,7 +228,7 @@ class TrainerTest {
 
     @Test
     void aRunWithoutTheOneDnnPathTrainsOnDl4jsAndItsRecordSaysWhy() throws Exception {
-        TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.DL4J, 2);
+        TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.DL4J, 1, 2);
         Trainer withoutPath = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
                 new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),

@@ -38,7 +38,7 @@ class ConvolutionPathTrainingTest {
 
     @BeforeAll
     static void load() {
-        new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 4));
+        new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4));
         library = OneDnnLibrary.load();
         assumeTrue(library.available(), () -> "oneDNN unavailable: " + library.unavailableReason().orElse(""));
     }
