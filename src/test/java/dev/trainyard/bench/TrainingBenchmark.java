@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -98,7 +99,7 @@ public final class TrainingBenchmark {
 
     private void run() throws Exception {
         Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(Boolean.parseBoolean(option("helpers", "true")),
-                TrainingProperties.Convolutions.ONEDNN, 4));
+                TrainingProperties.Convolutions.ONEDNN, number("blasThreads", 1), 4));
         OneDnnLibrary library = OneDnnLibrary.load();
         List<String> models = List.of(option("models", option("model", "seednet")).split(","));
         List<String> paths = List.of(option("paths", "onednn,dl4j").split(","));
@@ -159,7 +160,8 @@ public final class TrainingBenchmark {
         for (PathUnderTest contender : contenders) {
             contender.pipeline().steps(contender, warmup);
         }
-        boolean withPeer = options.containsKey("peer") && model == ModelArchitecture.SEEDNET;
+        Optional<PeerBench> peerBench = PeerBench.from(options).filter(peer -> model == ModelArchitecture.SEEDNET);
+        boolean withPeer = peerBench.isPresent();
         double[][] msPerStep = new double[contenders.size() + 1][rounds];
         double[][] waitShare = new double[contenders.size()][rounds];
         for (int round = 0; round < rounds; round++) {
@@ -173,7 +175,7 @@ public final class TrainingBenchmark {
                         contender.name(), timed[0], batchSize * 1000 / timed[0], timed[1]));
             }
             if (withPeer) {
-                msPerStep[contenders.size()][round] = peerMsPerStep(steps);
+                msPerStep[contenders.size()][round] = peerBench.orElseThrow().msPerStep(Math.max(steps, 100));
                 double peer = msPerStep[contenders.size()][round];
                 line.append(String.format(" peer %.1f ms/step (%.0f images/s); %s/peer %.2fx", peer,
                         batchSize * 1000 / peer, contenders.get(0).name(), peer / msPerStep[0][round]));
@@ -239,23 +241,6 @@ public final class TrainingBenchmark {
                             + "(%.0f images/s)%n", evaluated.count(), model.id(), evalBatch,
                     installed.coverage().path(), median(seconds), evaluated.count() / median(seconds));
         }
-    }
-
-    /** The PyTorch peer's median ms/step on pre-staged batches, from one run of its own process. */
-    private double peerMsPerStep(int steps) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(option("peer", ""), option("peerThreads", "2"), "mode=bench",
-                "variants=A", "repeats=1", "steps=" + Math.max(steps, 100), "data=" + option("peerData", "")));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("the peer failed: " + output);
-        }
-        java.util.regex.Matcher result = java.util.regex.Pattern.compile(
-                "RESULT train-step \\[pre-staged tensors\\].*median ([0-9.]+) ms/step").matcher(output);
-        if (!result.find()) {
-            throw new IllegalStateException("no RESULT line in the peer's output: " + output);
-        }
-        return Double.parseDouble(result.group(1));
     }
 
     /** A network on one convolution path, with its own data pipeline. */
@@ -393,11 +378,11 @@ public final class TrainingBenchmark {
                 runtime.backend(), nativeOps.buildInfo().replace('\n', ' ').strip(), nativeOps.ompGetMaxThreads(),
                 runtime.openMpSpinCount(),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
-        System.out.printf("DL4J's oneDNN layer helpers: %s; trainyard's oneDNN path: %s; OPENBLAS_NUM_THREADS %s%n",
+        System.out.printf("DL4J's oneDNN layer helpers: %s; trainyard's oneDNN path: %s; OpenBLAS threads %d%n",
                 runtime.oneDnnHelpersActive() ? "in use" : "not in use",
                 library.available() ? "oneDNN " + library.version().orElseThrow()
                         : library.unavailableReason().orElseThrow(),
-                System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
+                runtime.blasThreads());
     }
 
     /** 10 classes of 600 random 32x32 JPEGs, for a run without real data. */

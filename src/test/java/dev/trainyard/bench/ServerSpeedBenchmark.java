@@ -1,0 +1,218 @@
+package dev.trainyard.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Training speed through the server, as a user gets it: the packaged jar in its own JVM with the README's options,
+ * a seednet job (batch 64, data pipeline, augmentation) submitted over HTTP, its progress polled every 50 ms. The
+ * rate is the steps between the first progress report at or past step {@code from} and the last one before the end,
+ * times 64 images, over the wall time between them: steps over wall-clock time, with whatever the server does
+ * besides (progress writes, metrics, the prefetch thread). Variants of the server's settings and the PyTorch peer
+ * ({@link PeerBench}) take turns in each round, one server at a time on the same data directory.
+ *
+ * <p>Arguments as {@code key=value}: {@code data=<data-dir>} (required; its {@code datasets/<path>} is the image
+ * folder), {@code path=cifar10-jpg/train}, {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
+ * {@code variants="onednn:--trainyard.training.convolutions=onednn|dl4j:--trainyard.training.convolutions=dl4j"}
+ * (name, then server settings separated by spaces; variants by {@code |}), {@code rounds=3}, {@code images=25600}
+ * (the job trains one epoch on the first N images), {@code from=50}, and the peer's options.
+ */
+public final class ServerSpeedBenchmark {
+
+    private static final Pattern STEP = Pattern.compile("\"progress\":\\{\"epoch\":\\d+,\"step\":(\\d+)");
+    private static final Pattern STATE = Pattern.compile("\"state\":\"(\\w+)\"");
+    private static final List<String> JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+            "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, String> options;
+
+    private ServerSpeedBenchmark(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            options.put(arg.substring(0, equals), arg.substring(equals + 1));
+        }
+        new ServerSpeedBenchmark(options).run();
+    }
+
+    private void run() throws Exception {
+        Path dataDir = Path.of(options.get("data"));
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        for (String variant : options.getOrDefault("variants", "onednn:--trainyard.training.convolutions=onednn|"
+                + "dl4j:--trainyard.training.convolutions=dl4j").split("\\|")) {
+            int colon = variant.indexOf(':');
+            variants.put(variant.substring(0, colon), List.of(variant.substring(colon + 1).trim().split("\\s+")));
+        }
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        int images = Integer.parseInt(options.getOrDefault("images", "25600"));
+        int from = Integer.parseInt(options.getOrDefault("from", "50"));
+        Optional<PeerBench> peer = PeerBench.from(options);
+        System.out.printf("trainyard server speed benchmark, %s: seednet, batch 64, one epoch of %,d images from %s; "
+                + "JVM %s, GOMP_SPINCOUNT=1000; rate = (steps between the progress reports at step >= %d and the "
+                + "last before the end) x 64 / their wall time; %d rounds, each: %s%s%n", LocalDate.now(), images,
+                dataDir.resolve("datasets").resolve(options.getOrDefault("path", "cifar10-jpg/train")),
+                String.join(" ", JVM), from, rounds, String.join(", ", variants.keySet()),
+                peer.isPresent() ? ", then the PyTorch peer (pre-staged batches)" : "");
+        Map<String, double[]> rates = new LinkedHashMap<>();
+        variants.keySet().forEach(name -> rates.put(name, new double[rounds]));
+        double[] peerRates = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
+            for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+                double rate = trainThroughServer(dataDir, variant.getValue(), images, from);
+                rates.get(variant.getKey())[round] = rate;
+                line.append(String.format(" %s %.0f images/s;", variant.getKey(), rate));
+            }
+            if (peer.isPresent()) {
+                peerRates[round] = 64 * 1000 / peer.get().msPerStep(200);
+                line.append(String.format(" peer %.0f images/s", peerRates[round]));
+            }
+            System.out.println(line);
+        }
+        for (Map.Entry<String, double[]> variant : rates.entrySet()) {
+            double[] ratios = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                ratios[round] = variant.getValue()[round] / peerRates[round];
+            }
+            System.out.printf("%s: median %.0f images/s (rounds %s)%s%n", variant.getKey(), median(variant.getValue()),
+                    Arrays.toString(Arrays.stream(variant.getValue()).map(Math::round).toArray()),
+                    peer.isPresent() ? String.format("; / peer per round %s, median %.2fx",
+                            Arrays.toString(Arrays.stream(ratios).map(r -> Math.round(r * 100) / 100.0).toArray()),
+                            median(ratios)) : "");
+        }
+        if (peer.isPresent()) {
+            System.out.printf("peer: median %.0f images/s (rounds %s)%n", median(peerRates),
+                    Arrays.toString(Arrays.stream(peerRates).map(Math::round).toArray()));
+        }
+    }
+
+    /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
+    private double trainThroughServer(Path dataDir, List<String> settings, int images, int from) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port;
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(JVM);
+        command.addAll(List.of("-jar", options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"),
+                "--trainyard.data-dir=" + dataDir, "--server.port=" + port,
+                "--trainyard.executor.progress-interval=50ms"));
+        command.addAll(settings);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server-speed.log").toFile()));
+        builder.environment().put("GOMP_SPINCOUNT", "1000");
+        Process server = builder.start();
+        try {
+            waitUntilHealthy(base);
+            String token = Files.readString(dataDir.resolve("admin.token")).strip();
+            String spec = "{\"name\":\"server speed\",\"model\":\"seednet\",\"dataset\":{\"name\":\"imagefolder\","
+                    + "\"path\":\"" + options.getOrDefault("path", "cifar10-jpg/train") + "\",\"trainLimit\":"
+                    + images + "},\"augment\":{\"randomCrop\":4,\"horizontalFlip\":true,\"normalize\":true},"
+                    + "\"epochs\":1,\"batchSize\":64,\"optimizer\":{\"type\":\"sgd\",\"momentum\":0.9,"
+                    + "\"nesterov\":true,\"weightDecay\":0.0005},\"schedule\":{\"type\":\"cosine-warmup\","
+                    + "\"baseLr\":0.05,\"warmupSteps\":100},\"seed\":1}";
+            HttpResponse<String> created = http.send(request(base, token, "/api/v1/jobs")
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]+)\"").matcher(created.body());
+            if (created.statusCode() != 201 || !id.find()) {
+                throw new IllegalStateException("submission answered " + created.statusCode() + ": "
+                        + created.body());
+            }
+            return followRate(base, token, "/api/v1/jobs/" + id.group(1), from);
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** Polls the job until it ends; images per second between the first report at {@code from} and the last. */
+    private double followRate(String base, String token, String job, int from) throws Exception {
+        long firstStep = -1;
+        long firstAt = 0;
+        long lastStep = -1;
+        long lastAt = 0;
+        long seen = -1;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            String body = http.send(request(base, token, job).build(), HttpResponse.BodyHandlers.ofString()).body();
+            long now = System.nanoTime();
+            Matcher state = STATE.matcher(body);
+            if (state.find() && !state.group(1).equals("RUNNING") && !state.group(1).equals("QUEUED")) {
+                if (!state.group(1).equals("SUCCEEDED") || firstStep < 0 || lastStep <= firstStep) {
+                    throw new IllegalStateException("the job ended " + state.group(1) + " before it was measured");
+                }
+                return (lastStep - firstStep) * 64 / ((lastAt - firstAt) / 1e9);
+            }
+            Matcher step = STEP.matcher(body);
+            if (step.find()) {
+                long current = Long.parseLong(step.group(1));
+                if (current != seen) {
+                    seen = current;
+                    if (firstStep < 0 && current >= from) {
+                        firstStep = current;
+                        firstAt = now;
+                    } else if (firstStep >= 0) {
+                        lastStep = current;
+                        lastAt = now;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the job did not end within 30 minutes");
+    }
+
+    private void waitUntilHealthy(String base) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base
+                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the port is not open yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the server did not become ready within 2 minutes");
+    }
+
+    private static HttpRequest.Builder request(String base, String token, String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
