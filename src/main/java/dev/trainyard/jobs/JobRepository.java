@@ -6,17 +6,22 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.sql.Types;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The job table. Every state change is a compare-and-set on the current state (and bumps {@code version}), so two
- * writers can never both move the same job; the same SQL runs on H2 and PostgreSQL.
+ * The job table. Every state change is one {@link JobTransition} made by {@link #move}: a compare-and-set on the
+ * current state (and on the lease, for a running job) that bumps {@code version}, so two writers can never both move
+ * the same job. The same SQL runs on H2 and PostgreSQL.
  */
 @Repository
 public class JobRepository {
@@ -24,6 +29,13 @@ public class JobRepository {
     private static final String COLUMNS = "id, seq, owner, spec, state, version, attempt, submitted_at, started_at, "
             + "finished_at, cancel_requested, epoch, step, steps_per_epoch, total_steps, last_loss, last_lr, "
             + "images_per_second, eta_seconds, error_code, error_message, run_record";
+
+    /** The fence of every write a worker makes for a running job: only the attempt that claimed it may write. */
+    private static final String HELD = "id = :id and attempt = :attempt and state = 'RUNNING'";
+
+    /** The SQL list of the end states, for the statements that touch only finished jobs. */
+    private static final String FINISHED = JobState.FINISHED.stream().map(state -> "'" + state.name() + "'")
+            .sorted().collect(Collectors.joining(", "));
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -108,23 +120,14 @@ public class JobRepository {
         if (next.isEmpty()) {
             return Optional.empty();
         }
-        int claimed = jdbc.sql("update jobs set state = 'RUNNING', claimed_by = :claimant, attempt = attempt + 1, "
-                        + "started_at = :now, heartbeat_at = :now, version = version + 1 "
-                        + "where id = :id and state = 'QUEUED'")
-                .param("claimant", claimant)
-                .param("now", timestamp(now))
-                .param("id", next.get())
-                .update();
-        return claimed == 1 ? findById(UUID.fromString(next.get())) : Optional.empty();
+        UUID id = UUID.fromString(next.get());
+        return move(JobTransition.CLAIM, id, Map.of("claimant", claimant, "now", timestamp(now)))
+                ? findById(id) : Optional.empty();
     }
 
     /** QUEUED to CANCELLED, if the job is queued at this moment. */
     public boolean cancelQueued(UUID id, Instant now) {
-        return jdbc.sql("update jobs set state = 'CANCELLED', cancel_requested = true, finished_at = :now, "
-                        + "version = version + 1 where id = :id and state = 'QUEUED'")
-                .param("now", timestamp(now))
-                .param("id", id.toString())
-                .update() == 1;
+        return move(JobTransition.CANCEL_QUEUED, id, Map.of("now", timestamp(now)));
     }
 
     /**
@@ -140,26 +143,16 @@ public class JobRepository {
 
     /** RUNNING back to QUEUED without counting the attempt, for a job its holder stopped on purpose. */
     public boolean release(Lease lease) {
-        return jdbc.sql("update jobs set state = 'QUEUED', attempt = attempt - 1, claimed_by = null, "
-                        + "heartbeat_at = null, version = version + 1 "
-                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
-                .update() == 1;
+        return move(JobTransition.RELEASE, lease, Map.of());
     }
 
     /** Ends the run of {@code lease} in {@code to}, if that attempt still holds the job. */
     public boolean finish(Lease lease, JobState to, Job.JobError error, Instant now) {
-        return jdbc.sql("update jobs set state = :to, version = version + 1, error_code = :code, "
-                        + "error_message = :message, finished_at = :now, claimed_by = null, heartbeat_at = null "
-                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
-                .param("to", to.name())
-                .param("code", error == null ? null : error.code().code(), java.sql.Types.VARCHAR)
-                .param("message", error == null ? null : truncate(error.message()), java.sql.Types.VARCHAR)
-                .param("now", timestamp(now))
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
-                .update() == 1;
+        Map<String, Object> values = new HashMap<>();
+        values.put("code", error == null ? null : error.code().code());
+        values.put("message", error == null ? null : truncate(error.message()));
+        values.put("now", timestamp(now));
+        return move(JobTransition.ending(to), lease, values);
     }
 
     /**
@@ -167,9 +160,7 @@ public class JobRepository {
      * follow in the transaction cannot interleave with a takeover.
      */
     public boolean lockIfHeld(Lease lease) {
-        return jdbc.sql("select id from jobs where id = :id and attempt = :attempt and state = 'RUNNING' for update")
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
+        return held(jdbc.sql("select id from jobs where " + HELD + " for update"), lease)
                 .query(String.class)
                 .optional()
                 .isPresent();
@@ -181,11 +172,8 @@ public class JobRepository {
      * @return whether {@code lease} still holds the job
      */
     public boolean renew(Lease lease, Instant now) {
-        return jdbc.sql("update jobs set heartbeat_at = :now where id = :id and attempt = :attempt "
-                        + "and state = 'RUNNING'")
+        return held(jdbc.sql("update jobs set heartbeat_at = :now where " + HELD), lease)
                 .param("now", timestamp(now))
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
                 .update() == 1;
     }
 
@@ -228,11 +216,7 @@ public class JobRepository {
      * @return false when the job has not FAILED (now)
      */
     public boolean retry(UUID id) {
-        return jdbc.sql("update jobs set state = 'QUEUED', retry_base = attempt, error_code = null, "
-                        + "error_message = null, finished_at = null, cancel_requested = false, claimed_by = null, "
-                        + "heartbeat_at = null, version = version + 1 where id = :id and state = 'FAILED'")
-                .param("id", id.toString())
-                .update() == 1;
+        return move(JobTransition.RETRY, id, Map.of());
     }
 
     /**
@@ -242,14 +226,14 @@ public class JobRepository {
      * @return false when the job does not exist or has not finished (now)
      */
     public boolean deleteFinished(UUID id) {
-        return jdbc.sql("delete from jobs where id = :id and state in ('SUCCEEDED', 'FAILED', 'CANCELLED')")
+        return jdbc.sql("delete from jobs where id = :id and state in (" + FINISHED + ")")
                 .param("id", id.toString())
                 .update() == 1;
     }
 
     /** Jobs that finished before {@code cutoff}, oldest first. */
     public List<UUID> findFinishedBefore(Instant cutoff) {
-        return jdbc.sql("select id from jobs where state in ('SUCCEEDED', 'FAILED', 'CANCELLED') "
+        return jdbc.sql("select id from jobs where state in (" + FINISHED + ") "
                         + "and finished_at < :cutoff order by finished_at")
                 .param("cutoff", timestamp(cutoff))
                 .query((rs, row) -> UUID.fromString(rs.getString("id")))
@@ -264,42 +248,31 @@ public class JobRepository {
 
     /** Puts a job whose holder is gone back in the queue (the attempt counts), if {@code lease} still holds it. */
     public boolean requeue(Lease lease) {
-        return jdbc.sql("update jobs set state = 'QUEUED', claimed_by = null, heartbeat_at = null, "
-                        + "version = version + 1 where id = :id and attempt = :attempt and state = 'RUNNING'")
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
-                .update() == 1;
+        return move(JobTransition.REQUEUE, lease, Map.of());
     }
 
     public boolean updatePlan(Lease lease, int stepsPerEpoch, long totalSteps, long step, int epoch,
                               RunRecord record) {
-        return jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, "
-                        + "epoch = :epoch, step = :step, run_record = :record, version = version + 1 "
-                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
+        return held(jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, "
+                        + "epoch = :epoch, step = :step, run_record = :record, version = version + 1 where " + HELD), lease)
                 .param("record", record == null ? null : json.writeValueAsString(record), java.sql.Types.VARCHAR)
                 .param("stepsPerEpoch", stepsPerEpoch)
                 .param("totalSteps", totalSteps)
                 .param("epoch", epoch)
                 .param("step", step)
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
                 .update() == 1;
     }
 
     /** A new version for a change held in another table (an epoch's results). */
     public boolean touch(Lease lease) {
-        return jdbc.sql("update jobs set version = version + 1 where id = :id and attempt = :attempt "
-                        + "and state = 'RUNNING'")
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
-                .update() == 1;
+        return held(jdbc.sql("update jobs set version = version + 1 where " + HELD), lease).update() == 1;
     }
 
     /** The latest progress; writing it renews the lease too. */
     public boolean updateProgress(Lease lease, Job.Progress progress, Instant now) {
-        return jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
+        return held(jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
                         + "images_per_second = :ips, eta_seconds = :eta, heartbeat_at = :now, version = version + 1 "
-                        + "where id = :id and attempt = :attempt and state = 'RUNNING'")
+                        + "where " + HELD), lease)
                 .param("epoch", progress.epoch())
                 .param("step", progress.step())
                 .param("loss", progress.loss())
@@ -307,9 +280,44 @@ public class JobRepository {
                 .param("ips", progress.imagesPerSecond())
                 .param("eta", progress.etaSeconds(), java.sql.Types.DOUBLE)
                 .param("now", timestamp(now))
-                .param("id", lease.jobId().toString())
-                .param("attempt", lease.attempt())
                 .update() == 1;
+    }
+
+    /** A move of a job that no lease holds (queued or failed): applies only if the job is in the move's start state. */
+    private boolean move(JobTransition move, UUID id, Map<String, ?> values) {
+        if (move.leased()) {
+            throw new IllegalArgumentException(move + " is fenced by a lease");
+        }
+        return moveStatement(move, "id = :id and state = :from", values)
+                .param("id", id.toString())
+                .param("from", move.from.name())
+                .update() == 1;
+    }
+
+    /** A move of a running job: applies only while {@code lease} holds it. */
+    private boolean move(JobTransition move, Lease lease, Map<String, ?> values) {
+        if (!move.leased()) {
+            throw new IllegalArgumentException(move + " is not made by a lease holder");
+        }
+        return held(moveStatement(move, HELD, values), lease).update() == 1;
+    }
+
+    private JdbcClient.StatementSpec moveStatement(JobTransition move, String fence, Map<String, ?> values) {
+        JdbcClient.StatementSpec statement = jdbc.sql("update jobs set state = :to, version = version + 1, "
+                + move.sets + " where " + fence).param("to", move.to.name());
+        // why: a null needs a declared type on PostgreSQL; the move's nullable values are all text.
+        values.forEach((name, value) -> {
+            if (value == null) {
+                statement.param(name, null, Types.VARCHAR);
+            } else {
+                statement.param(name, value);
+            }
+        });
+        return statement;
+    }
+
+    private static JdbcClient.StatementSpec held(JdbcClient.StatementSpec statement, Lease lease) {
+        return statement.param("id", lease.jobId().toString()).param("attempt", lease.attempt());
     }
 
     private Job map(ResultSet rs, int row) throws SQLException {

@@ -31,6 +31,13 @@ class JobStateTest {
         assertThat(from.canMoveTo(to)).isEqualTo(ALLOWED.contains(from + "->" + to));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("everyPair")
+    void everyAllowedChangeIsMadeByATransitionAndNoTransitionMakesAnotherChange(JobState from, JobState to) {
+        assertThat(Stream.of(JobTransition.values()).anyMatch(move -> move.from == from && move.to == to))
+                .isEqualTo(ALLOWED.contains(from + "->" + to));
+    }
+
     @org.junit.jupiter.api.Test
     void finishedStatesAreTheOnesNothingTrainsFromWhichOnlyAFailedJobMayBeRetried() {
         assertThat(Stream.of(JobState.values()).filter(JobState::isFinished))

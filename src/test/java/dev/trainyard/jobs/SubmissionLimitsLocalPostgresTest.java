@@ -1,7 +1,10 @@
 package dev.trainyard.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.trainyard.PostgresSchema;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -15,6 +18,13 @@ class SubmissionLimitsLocalPostgresTest extends SubmissionLimitsTest {
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
         schema = PostgresSchema.registerLocal(registry);
+        registry.add("trainyard.executor.lease-timeout", () -> "45s");
+    }
+
+    @Test
+    void pooledSessionsEndTransactionsIdleForLongerThanTheLeaseTimeout() {
+        assertThat(jdbc.sql("show idle_in_transaction_session_timeout").query(String.class).single())
+                .isEqualTo("45s");
     }
 
     @AfterAll
