@@ -22,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
  * The executor's side of a job's life: claim, lease, progress, results and the end state. Every write after the
  * claim names the claim's {@link Lease} and happens only while that attempt holds the job (else
  * {@link LeaseLostException}); writes that span two tables lock the job's row first, so a takeover cannot land
- * between them. Each change is written to the database first and reported to metrics after.
+ * between them. The end-state counters move only after the end state is written; a job's training gauges appear when
+ * its run is planned and go away when its holder stops, whether or not the holder still had the job.
  */
 @Service
 public class JobLifecycle {
@@ -32,14 +33,16 @@ public class JobLifecycle {
     private final JobRepository jobs;
     private final JobMetricsRepository results;
     private final TrainyardMetrics metrics;
+    private final JobMeters meters;
     private final CheckpointProperties checkpointSettings;
     private final Clock clock;
 
     public JobLifecycle(JobRepository jobs, JobMetricsRepository results, TrainyardMetrics metrics,
-                        CheckpointProperties checkpointSettings, Clock clock) {
+                        JobMeters meters, CheckpointProperties checkpointSettings, Clock clock) {
         this.jobs = jobs;
         this.results = results;
         this.metrics = metrics;
+        this.meters = meters;
         this.checkpointSettings = checkpointSettings;
         this.clock = clock;
     }
@@ -81,7 +84,7 @@ public class JobLifecycle {
                 if (jobs.finish(lease, JobState.FAILED, new Job.JobError(JobErrorCode.MAX_ATTEMPTS_EXCEEDED, "the "
                         + "job was interrupted on each of its " + job.attempts() + " attempts; see its training log"),
                         clock.instant())) {
-                    metrics.jobCompleted(JobState.FAILED.name());
+                    meters.completed(JobState.FAILED);
                     failed.add(lease.jobId());
                 }
             } else if (jobs.requeue(lease)) {
@@ -220,7 +223,7 @@ public class JobLifecycle {
         if (!jobs.finish(lease, end, error, clock.instant())) {
             throw new LeaseLostException(lease);
         }
-        metrics.jobCompleted(end.name());
+        meters.completed(end);
         return end == JobState.SUCCEEDED ? keepAfterSuccess(lease.jobId()) : List.of();
     }
 

@@ -2,7 +2,6 @@ package dev.trainyard.jobs;
 
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.Minibatches;
-import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.DiskSpace;
 import dev.trainyard.system.Sha256;
@@ -34,7 +33,7 @@ public class JobService {
     private final JobRepository jobs;
     private final JobMetricsRepository results;
     private final DatasetCatalog datasets;
-    private final TrainyardMetrics metrics;
+    private final JobMeters meters;
     private final ApplicationEventPublisher events;
     private final IdempotencyKeys keys;
     private final JobsProperties limits;
@@ -47,7 +46,7 @@ public class JobService {
     private final SecureRandom seeds = new SecureRandom();
 
     public JobService(JobRepository jobs, JobMetricsRepository results, DatasetCatalog datasets,
-                      TrainyardMetrics metrics, ApplicationEventPublisher events, IdempotencyKeys keys,
+                      JobMeters meters, ApplicationEventPublisher events, IdempotencyKeys keys,
                       JobsProperties limits, PlatformTransactionManager transactionManager, JsonMapper json,
                       Clock clock, JobFiles files, PredictionService predictions, DiskSpace disk) {
         this.disk = disk;
@@ -56,7 +55,7 @@ public class JobService {
         this.jobs = jobs;
         this.results = results;
         this.datasets = datasets;
-        this.metrics = metrics;
+        this.meters = meters;
         this.events = events;
         this.keys = keys;
         this.limits = limits;
@@ -114,7 +113,7 @@ public class JobService {
         } catch (DuplicateKeyException concurrentFirstUse) {
             return earlierUse(caller, idempotencyKey, requestHash).orElseThrow(() -> concurrentFirstUse);
         }
-        metrics.jobSubmitted();
+        meters.submitted();
         events.publishEvent(new JobSubmitted(id));
         return new Submission(jobs.findById(id).orElseThrow(), false);
     }
@@ -173,7 +172,7 @@ public class JobService {
         get(caller, id);
         for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
             if (jobs.cancelQueued(id, clock.instant())) {
-                metrics.jobCompleted(JobState.CANCELLED.name());
+                meters.completed(JobState.CANCELLED);
                 return new CancelOutcome(get(caller, id), true);
             }
             if (jobs.requestCancel(id)) {

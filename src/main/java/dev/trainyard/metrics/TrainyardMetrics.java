@@ -1,6 +1,5 @@
 package dev.trainyard.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,32 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * trainyard's meters. Names are Micrometer's dotted form; Prometheus shows {@code trainyard.jobs.submitted} as
+ * The training and storage meters (the job counters are {@code jobs.JobMeters}). Names are Micrometer's dotted form; Prometheus shows {@code trainyard.jobs.submitted} as
  * {@code trainyard_jobs_submitted_total}. Per-job gauges carry a {@code job_id} label and are removed when the job
  * ends, so the label set stays bounded by the number of device slots.
  */
 @Component
 public class TrainyardMetrics {
 
-    /** Job end states, each a pre-registered {@code state} label of {@code trainyard.jobs.completed}. */
-    public static final List<String> END_STATES = List.of("SUCCEEDED", "FAILED", "CANCELLED");
-
     private final MeterRegistry registry;
-    private final Counter submitted;
-    private final Map<String, Counter> completed;
     private final Timer stepTime;
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
 
-    public TrainyardMetrics(MeterRegistry registry, JobStateCounts counts, StorageUsage storage) {
+    public TrainyardMetrics(MeterRegistry registry, StorageUsage storage) {
         this.registry = registry;
-        this.submitted = Counter.builder("trainyard.jobs.submitted").description("Jobs accepted").register(registry);
-        this.completed = Map.copyOf(END_STATES.stream().collect(java.util.stream.Collectors.toMap(state -> state,
-                state -> Counter.builder("trainyard.jobs.completed").description("Jobs that ended, by end state")
-                        .tag("state", state).register(registry))));
-        Gauge.builder("trainyard.jobs", counts, JobStateCounts::queued).description("Jobs by state")
-                .tag("state", "queued").register(registry);
-        Gauge.builder("trainyard.jobs", counts, JobStateCounts::running).description("Jobs by state")
-                .tag("state", "running").register(registry);
         Gauge.builder("trainyard.storage.free", storage, StorageUsage::freeBytes).baseUnit("bytes")
                 .description("Bytes free under the data directory").register(registry);
         Gauge.builder("trainyard.storage.jobs", storage, StorageUsage::jobFileBytes).baseUnit("bytes")
@@ -49,14 +35,6 @@ public class TrainyardMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-    }
-
-    public void jobSubmitted() {
-        submitted.increment();
-    }
-
-    public void jobCompleted(String endState) {
-        completed.get(endState).increment();
     }
 
     /** Registers the job's training gauges; they read the values that {@link #stepFinished} stores. */

@@ -12,7 +12,6 @@ import dev.trainyard.TestServer;
 import dev.trainyard.jobs.Job;
 import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.Lease;
-import dev.trainyard.metrics.JobStateCounts;
 import dev.trainyard.metrics.StorageUsage;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.training.Checkpoint;
@@ -33,17 +32,7 @@ class JobRunTest {
     private final JobLifecycle lifecycle = mock(JobLifecycle.class);
     private final Path jobDir = TestServer.newDataDir();
     private final JobRun run = new JobRun(new Lease(UUID.randomUUID(), 1), lifecycle,
-            new TrainyardMetrics(new SimpleMeterRegistry(), new JobStateCounts() {
-                @Override
-                public long queued() {
-                    return 0;
-                }
-
-                @Override
-                public long running() {
-                    return 0;
-                }
-            }, new StorageUsage() {
+            new TrainyardMetrics(new SimpleMeterRegistry(), new StorageUsage() {
                 @Override
                 public long freeBytes() {
                     return 0;
