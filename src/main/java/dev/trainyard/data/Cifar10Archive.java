@@ -55,10 +55,6 @@ final class Cifar10Archive {
         return countRecords(TRAIN_FILES);
     }
 
-    int testCount() throws IOException {
-        return countRecords(List.of(TEST_FILE));
-    }
-
     LabeledImages readTrain(Integer limit) throws IOException {
         return read(TRAIN_FILES, limit);
     }

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * A job as stored: its effective spec, lifecycle state and the latest progress the trainer wrote.
- * State changes go through {@link #requireMove}, which refuses any change {@link JobState} does not allow.
+ * {@link #requireMove} refuses a change {@link JobState} does not allow before the API tries it; the change itself is
+ * a {@link JobTransition}.
  * {@code run} records what the latest start ran on (versions, device, dataset fingerprint).
  */
 public record Job(UUID id, long seq, String owner, JobSpec spec, JobState state, long version, int attempt,

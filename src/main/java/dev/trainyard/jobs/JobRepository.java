@@ -46,11 +46,10 @@ public class JobRepository {
     }
 
     public void insert(UUID id, String owner, JobSpec spec, Instant submittedAt) {
-        jdbc.sql("insert into jobs (id, owner, name, spec, state, priority, submitted_at) "
-                        + "values (:id, :owner, :name, :spec, 'QUEUED', :priority, :submittedAt)")
+        jdbc.sql("insert into jobs (id, owner, spec, state, priority, submitted_at) "
+                        + "values (:id, :owner, :spec, 'QUEUED', :priority, :submittedAt)")
                 .param("id", id.toString())
                 .param("owner", owner)
-                .param("name", spec.name())
                 .param("spec", json.writeValueAsString(spec))
                 .param("priority", spec.priority())
                 .param("submittedAt", timestamp(submittedAt))

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.MediaType;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,10 +21,18 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "models")
 class ModelController {
 
+    /** Built on the first request, not at start-up: it builds every network once. */
+    private final SingletonSupplier<List<ModelInfo>> catalogue = SingletonSupplier.of(() ->
+            Arrays.stream(ModelArchitecture.values())
+                    .map(model -> new ModelInfo(model.id(), model.description(),
+                            ModelSummary.of(model, 1).totalParameters()))
+                    .toList());
+
     /**
      * A model in the catalogue.
      *
-     * @param parameters trainable parameters for 32x32x3 input and 10 classes
+     * @param parameters all parameters for 32x32x3 input and 10 classes: weights, biases and batch norm's running
+     *                   statistics (the summary splits them into trainable and not)
      */
     record ModelInfo(String name, String description, long parameters) {
     }
@@ -31,10 +40,7 @@ class ModelController {
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "The models a job can train")
     List<ModelInfo> list() {
-        return Arrays.stream(ModelArchitecture.values())
-                .map(model -> new ModelInfo(model.id(), model.description(),
-                        ModelSummary.of(model, 1).totalParameters()))
-                .toList();
+        return catalogue.obtain();
     }
 
     @GetMapping(path = "/{name}/summary", produces = MediaType.APPLICATION_JSON_VALUE)

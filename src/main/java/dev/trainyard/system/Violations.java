@@ -30,10 +30,6 @@ public final class Violations {
         }
     }
 
-    public boolean isEmpty() {
-        return found.isEmpty();
-    }
-
     /** Throws {@link InvalidRequestException} when anything was found. */
     public void throwIfAny() {
         if (!found.isEmpty()) {
