@@ -8,6 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.nio.file.Path;
 
 @AnalyzeClasses(packages = "dev.trainyard", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -27,6 +28,19 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule schedulesLiveInTheSchedulePackage = classes().that()
             .implement(org.nd4j.linalg.schedule.ISchedule.class).should().resideInAPackage("..schedule..");
+
+    /**
+     * A job's folder is laid out by JobArtifacts alone (and its checkpoints folder by CheckpointStore): the web
+     * layer, the executor and the trainer ask for paths instead of building them.
+     */
+    @ArchTest
+    static final ArchRule onlyTheArtifactOwnersBuildJobPaths = noClasses().that()
+            .resideInAnyPackage("..jobs..", "..executor..", "..training..")
+            .and().doNotHaveSimpleName("CheckpointStore")
+            .should().callMethod(Path.class, "resolve", String.class)
+            .orShould().callMethod(Path.class, "resolveSibling", String.class)
+            .orShould().callMethod(Path.class, "resolve", Path.class)
+            .orShould().callMethod(Path.class, "resolveSibling", Path.class);
 
     /** Features may use each other only without cycles. */
     @ArchTest

@@ -11,7 +11,8 @@ import dev.trainyard.jobs.Lease;
 import dev.trainyard.jobs.LeaseLostException;
 import dev.trainyard.metrics.TrainyardMetrics;
 import dev.trainyard.system.DiskSpace;
-import dev.trainyard.system.JobStorage;
+import dev.trainyard.system.JobArtifacts;
+import dev.trainyard.system.JobFolder;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.Dl4jRuntime;
@@ -59,7 +60,7 @@ public class TrainingExecutor implements SmartLifecycle {
     private final JobLifecycle lifecycle;
     private final Trainer trainer;
     private final TrainyardMetrics metrics;
-    private final JobStorage storage;
+    private final JobArtifacts artifacts;
     private final ExecutorProperties properties;
     private final Dl4jRuntime runtime;
     private final ShutdownProperties shutdown;
@@ -73,13 +74,13 @@ public class TrainingExecutor implements SmartLifecycle {
     private volatile boolean running;
 
     public TrainingExecutor(JobLifecycle lifecycle, Trainer trainer, TrainyardMetrics metrics,
-                            JobStorage storage, ExecutorProperties properties, ShutdownProperties shutdown,
+                            JobArtifacts artifacts, ExecutorProperties properties, ShutdownProperties shutdown,
                             Dl4jRuntime runtime, DiskSpace disk) {
         this.disk = disk;
         this.lifecycle = lifecycle;
         this.trainer = trainer;
         this.metrics = metrics;
-        this.storage = storage;
+        this.artifacts = artifacts;
         this.properties = properties;
         this.shutdown = shutdown;
         this.runtime = runtime;
@@ -244,8 +245,9 @@ public class TrainingExecutor implements SmartLifecycle {
     private void run(Job job, String claimant) {
         UUID id = job.id();
         Lease lease = Lease.of(job);
-        CheckpointStore checkpoints = new CheckpointStore(storage.checkpoints(id));
-        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), storage.log(id),
+        JobFolder files = artifacts.folder(id);
+        CheckpointStore checkpoints = new CheckpointStore(files.checkpoints());
+        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), files.log(),
                 checkpoints);
         active.put(id, run);
         log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
@@ -314,7 +316,7 @@ public class TrainingExecutor implements SmartLifecycle {
 
     /** A failure's message as the job's owner sees it: the server's data directory is not named. */
     private String withoutPaths(String message) {
-        return String.valueOf(message).replace(storage.jobs().getParent().toString(), "<data-dir>");
+        return String.valueOf(message).replace(artifacts.jobs().getParent().toString(), "<data-dir>");
     }
 
     /** Back to the queue without counting the attempt; the interrupt flag is clear for the database write. */
@@ -338,7 +340,7 @@ public class TrainingExecutor implements SmartLifecycle {
         JobSpec spec = job.spec();
         return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.augment(),
                 spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(),
-                storage.model(job.id()), storage.checkpoints(job.id()), resume);
+                artifacts.folder(job.id()), resume);
     }
 
     private void sleepQuietly() {

@@ -3,7 +3,7 @@ package dev.trainyard.jobs;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.ClientText;
 import dev.trainyard.system.InvalidRequestException;
-import dev.trainyard.system.JobStorage;
+import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.ConfusionMatrix;
 import dev.trainyard.training.Trainer;
@@ -49,13 +49,13 @@ class JobController {
 
     private final JobService jobs;
     private final PredictionService predictions;
-    private final JobStorage storage;
+    private final JobArtifacts artifacts;
     private final JsonMapper json;
 
-    JobController(JobService jobs, PredictionService predictions, JobStorage storage, JsonMapper json) {
+    JobController(JobService jobs, PredictionService predictions, JobArtifacts artifacts, JsonMapper json) {
         this.jobs = jobs;
         this.predictions = predictions;
-        this.storage = storage;
+        this.artifacts = artifacts;
         this.json = json;
     }
 
@@ -167,7 +167,7 @@ class JobController {
     }
 
     private ConfusionMatrix confusionMatrix(Job job) throws IOException {
-        Path file = storage.job(job.id()).resolve(Trainer.EVALUATION_FILE);
+        Path file = artifacts.folder(job.id()).evaluation();
         if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
             throw new ModelNotReadyException(job.id(), job.state());
         }
@@ -190,13 +190,13 @@ class JobController {
         Job job = jobs.get(caller, id);
         Resource model;
         if ("best".equals(which)) {
-            CheckpointStore store = new CheckpointStore(storage.checkpoints(id));
+            CheckpointStore store = new CheckpointStore(artifacts.folder(id).checkpoints());
             Path best = JobLifecycle.best(jobs.checkpoints(job)).map(store::file)
                     .orElseThrow(() -> new ModelNotReadyException(id, job.state()));
             model = new ByteArrayResource(ModelExport.of(ModelArchitecture.byId(job.spec().model()).orElseThrow(),
                     best));
         } else if ("last".equals(which)) {
-            Path file = storage.model(id);
+            Path file = artifacts.folder(id).model();
             if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
                 throw new ModelNotReadyException(id, job.state());
             }

@@ -3,7 +3,7 @@ package dev.trainyard.jobs;
 import dev.trainyard.metrics.StorageUsage;
 import dev.trainyard.system.AtomicFiles;
 import dev.trainyard.system.DiskSpace;
-import dev.trainyard.system.JobStorage;
+import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,8 +36,6 @@ import org.springframework.stereotype.Component;
 class JobFiles implements StorageUsage {
 
     private static final Logger log = LoggerFactory.getLogger(JobFiles.class);
-    /** A deleted job's folder is renamed to this prefix first, so it leaves the API's view in one step. */
-    static final String DELETED_PREFIX = ".deleted-";
     /**
      * why: a queued job's folder may be in use again a moment after the sweep looked at the job; files younger than
      * this are left for the next sweep.
@@ -46,7 +44,7 @@ class JobFiles implements StorageUsage {
     /** How long a count of the bytes job files take is reused for metrics. */
     private static final Duration USAGE_COUNT_AGE = Duration.ofSeconds(60);
 
-    private final JobStorage storage;
+    private final JobArtifacts artifacts;
     private final JobRepository jobs;
     private final JobMetricsRepository results;
     private final DiskSpace disk;
@@ -54,8 +52,8 @@ class JobFiles implements StorageUsage {
     private final AtomicLong jobFileBytes = new AtomicLong();
     private volatile Instant counted = Instant.MIN;
 
-    JobFiles(JobStorage storage, JobRepository jobs, JobMetricsRepository results, DiskSpace disk, Clock clock) {
-        this.storage = storage;
+    JobFiles(JobArtifacts artifacts, JobRepository jobs, JobMetricsRepository results, DiskSpace disk, Clock clock) {
+        this.artifacts = artifacts;
         this.jobs = jobs;
         this.results = results;
         this.disk = disk;
@@ -64,9 +62,9 @@ class JobFiles implements StorageUsage {
 
     /** Removes a job's folder: renamed out of the way at once, then deleted; what a crash leaves is swept. */
     void deleteFolder(UUID jobId) {
-        Path folder = storage.job(jobId);
+        Path folder = artifacts.folder(jobId).root();
         try {
-            Path doomed = storage.jobs().resolve(DELETED_PREFIX + jobId);
+            Path doomed = artifacts.deleting(jobId);
             Files.move(folder, doomed, StandardCopyOption.ATOMIC_MOVE);
             deleteTree(doomed);
         } catch (NoSuchFileException nothingThere) {
@@ -81,19 +79,18 @@ class JobFiles implements StorageUsage {
     void sweep() {
         Instant unfinishedBefore = clock.instant().minus(UNFINISHED_FILE_AGE);
         List<Path> entries;
-        try (Stream<Path> list = Files.list(storage.jobs())) {
+        try (Stream<Path> list = Files.list(artifacts.jobs())) {
             entries = list.toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the job folders", e);
         }
         for (Path entry : entries) {
-            String name = entry.getFileName().toString();
             try {
-                if (name.startsWith(DELETED_PREFIX)) {
+                if (artifacts.isBeingDeleted(entry)) {
                     deleteTree(entry);
                     continue;
                 }
-                UUID id = jobId(name);
+                UUID id = artifacts.jobOf(entry).orElse(null);
                 if (id == null) {
                     continue;
                 }
@@ -105,7 +102,7 @@ class JobFiles implements StorageUsage {
                     sweepUnfinished(job, entry, unfinishedBefore);
                 }
             } catch (IOException e) {
-                log.warn("Could not sweep {}: {}", name, e.getMessage());
+                log.warn("Could not sweep {}: {}", entry.getFileName(), e.getMessage());
             }
         }
     }
@@ -113,7 +110,7 @@ class JobFiles implements StorageUsage {
     private void sweepUnfinished(Job job, Path folder, Instant olderThan) throws IOException {
         Set<String> recorded = results.findCheckpoints(job.id()).stream().map(Checkpoint::file)
                 .collect(Collectors.toSet());
-        Path checkpoints = storage.checkpoints(job.id());
+        Path checkpoints = artifacts.folder(job.id()).checkpoints();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString();
@@ -124,15 +121,6 @@ class JobFiles implements StorageUsage {
                     Files.deleteIfExists(file);
                 }
             }
-        }
-    }
-
-    private static UUID jobId(String name) {
-        try {
-            UUID id = UUID.fromString(name);
-            return id.toString().equals(name) ? id : null;
-        } catch (IllegalArgumentException notAJob) {
-            return null;
         }
     }
 
@@ -176,7 +164,7 @@ class JobFiles implements StorageUsage {
     private long countBytes() {
         AtomicLong total = new AtomicLong();
         try {
-            Files.walkFileTree(storage.jobs(), new SimpleFileVisitor<>() {
+            Files.walkFileTree(artifacts.jobs(), new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     total.addAndGet(attributes.size());

@@ -4,7 +4,7 @@ import dev.trainyard.data.ImageDecoder;
 import dev.trainyard.data.UnreadableImageException;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.system.InvalidRequestException;
-import dev.trainyard.system.JobStorage;
+import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Predictor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Service;
 
 /** Classifies uploaded images with a job's trained model; keeps the few most recently used models loaded. */
@@ -20,8 +21,9 @@ public class PredictionService {
 
     static final int LOADED_MODELS = 4;
 
-    private final JobStorage storage;
+    private final JobArtifacts artifacts;
     private final ImageDecoder decoder;
+    private final JsonMapper json;
     private final Map<UUID, Predictor> loaded = new LinkedHashMap<>(LOADED_MODELS, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<UUID, Predictor> eldest) {
@@ -29,8 +31,9 @@ public class PredictionService {
         }
     };
 
-    public PredictionService(JobStorage storage, ImageDecoder decoder) {
-        this.storage = storage;
+    public PredictionService(JobArtifacts artifacts, ImageDecoder decoder, JsonMapper json) {
+        this.artifacts = artifacts;
+        this.json = json;
         this.decoder = decoder;
     }
 
@@ -63,7 +66,7 @@ public class PredictionService {
         Predictor predictor = loaded.get(jobId);
         if (predictor == null) {
             try {
-                predictor = Predictor.load(storage.model(jobId));
+                predictor = Predictor.load(artifacts.folder(jobId), json);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load the model of job " + jobId, e);
             }

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** The layout of {@code trainyard.data-dir}; created on start so every feature can rely on it. */
 @Component
-public class DataDirectory implements JobStorage {
+public class DataDirectory implements JobArtifacts {
+
+    /** A deleted job's folder is renamed to this prefix first, so it leaves the API's view in one step. */
+    static final String DELETING_PREFIX = ".deleted-";
 
     private final Path root;
 
@@ -44,23 +48,29 @@ public class DataDirectory implements JobStorage {
     }
 
     @Override
-    public Path job(UUID jobId) {
-        return jobs().resolve(jobId.toString());
+    public JobFolder folder(UUID jobId) {
+        return JobFolder.at(jobs().resolve(jobId.toString()));
     }
 
     @Override
-    public Path model(UUID jobId) {
-        return job(jobId).resolve("model.zip");
+    public Path deleting(UUID jobId) {
+        return jobs().resolve(DELETING_PREFIX + jobId);
     }
 
     @Override
-    public Path checkpoints(UUID jobId) {
-        return job(jobId).resolve("checkpoints");
+    public boolean isBeingDeleted(Path folder) {
+        return folder.getFileName().toString().startsWith(DELETING_PREFIX);
     }
 
     @Override
-    public Path log(UUID jobId) {
-        return job(jobId).resolve("training.log");
+    public Optional<UUID> jobOf(Path folder) {
+        String name = folder.getFileName().toString();
+        try {
+            UUID id = UUID.fromString(name);
+            return id.toString().equals(name) ? Optional.of(id) : Optional.empty();
+        } catch (IllegalArgumentException notAJob) {
+            return Optional.empty();
+        }
     }
 
     public Path adminToken() {

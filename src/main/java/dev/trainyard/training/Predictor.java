@@ -5,7 +5,7 @@ import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.trainyard.system.JobFolder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,13 +22,12 @@ public final class Predictor {
         this.card = card;
     }
 
-    /** Loads the model and its card (written by the trainer beside it). */
-    public static Predictor load(Path modelFile) throws IOException {
-        ModelCard card = JsonMapper.builder().build().readValue(
-                Files.readString(modelFile.resolveSibling(Trainer.MODEL_CARD_FILE)), ModelCard.class);
+    /** Loads a job's model and its card (written by the trainer beside it). */
+    public static Predictor load(JobFolder files, JsonMapper json) throws IOException {
+        ModelCard card = json.readValue(Files.readString(files.modelCard()), ModelCard.class);
         ModelArchitecture architecture = ModelArchitecture.byId(card.model()).orElseThrow(
                 () -> new IOException("the model card names an unknown model: " + card.model()));
-        return new Predictor(architecture.restore(modelFile.toFile(), false), card);
+        return new Predictor(architecture.restore(files.model().toFile(), false), card);
     }
 
     public List<String> classes() {

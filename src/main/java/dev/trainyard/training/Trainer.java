@@ -32,20 +32,15 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Trainer {
 
-    /** Written beside the model: its class names and the per-channel normalisation it expects. */
-    public static final String MODEL_CARD_FILE = "model-card.json";
-    /** Written beside the model: the final network's confusion matrix on the test (else validation) images. */
-    public static final String EVALUATION_FILE = "evaluation.json";
-
-    private final JsonMapper json = JsonMapper.builder().build();
-
     private final DatasetCatalog datasets;
     private final TrainingProperties properties;
     private final Dl4jRuntime runtime;
     private final ConvolutionPath convolutionPath;
+    private final JsonMapper json;
 
     public Trainer(DatasetCatalog datasets, TrainingProperties properties, Dl4jRuntime runtime,
-                   ConvolutionPath convolutionPath) {
+                   ConvolutionPath convolutionPath, JsonMapper json) {
+        this.json = json;
         this.datasets = datasets;
         this.properties = properties;
         this.runtime = runtime;
@@ -71,11 +66,11 @@ public class Trainer {
             this.data = datasets.load(request.dataset());
             this.normalization = request.augment().normalize() ? Normalization.of(data.train())
                     : Normalization.IDENTITY;
-            AtomicFiles.write(request.modelFile().resolveSibling(MODEL_CARD_FILE), json.writeValueAsBytes(
+            AtomicFiles.write(request.files().modelCard(), json.writeValueAsBytes(
                     new ModelCard(request.model().id(), data.train().classes(), normalization.mean(),
                             normalization.std())));
             this.train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
-            this.checkpoints = new CheckpointStore(request.checkpointDirectory());
+            this.checkpoints = new CheckpointStore(request.files().checkpoints());
             Checkpoint resume = request.resumeFrom();
             this.network = resume != null
                     ? request.model().restore(checkpoints.file(resume).toFile(), true)
@@ -215,15 +210,14 @@ public class Trainer {
 
     /** Saves the model, then the confusion matrix of the final network on the test (else validation) images. */
     private void finish(Run run) throws IOException {
-        Path modelFile = run.request.modelFile();
         run.observer.beforeSave();
-        ModelExport.write(run.network, modelFile);
+        ModelExport.write(run.network, run.request.files().model());
         LabeledImages judged = run.data.test() != null ? run.data.test() : run.data.validation();
         if (judged != null && judged.count() > 0) {
             int classes = judged.classes().size();
             int[][] confusion = new int[classes][classes];
             evaluate(run.network, judged, run.request.batchSize(), run.normalization, confusion);
-            AtomicFiles.write(modelFile.resolveSibling(EVALUATION_FILE), json.writeValueAsBytes(ConfusionMatrix.of(
+            AtomicFiles.write(run.request.files().evaluation(), json.writeValueAsBytes(ConfusionMatrix.of(
                     run.data.test() != null ? "test" : "validation", judged.classes(), confusion)));
         }
     }

@@ -7,7 +7,9 @@ import dev.trainyard.ApiClient;
 import dev.trainyard.ServerProcess;
 import dev.trainyard.TestServer;
 import dev.trainyard.data.Cifar10Fixture;
+import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.Sha256;
+import dev.trainyard.system.TrainyardProperties;
 import dev.trainyard.training.CheckpointStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +113,7 @@ class KillDuringDeletionTest {
             assertThat(delete.executeUpdate()).isOne();
         }
         // crash point 2: the folder was renamed out of the way and partly removed
-        Path renamed = dataDir.resolve("jobs").resolve(JobFiles.DELETED_PREFIX + ids.get(1));
+        Path renamed = new DataDirectory(new TrainyardProperties(dataDir)).deleting(UUID.fromString(ids.get(1)));
         Files.move(dataDir.resolve("jobs").resolve(ids.get(1)), renamed);
         Files.delete(renamed.resolve("training.log"));
 

@@ -14,6 +14,7 @@ import dev.trainyard.data.ImageDecoder;
 import dev.trainyard.data.ImageProperties;
 import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.system.DataDirectory;
+import dev.trainyard.system.JobFolder;
 import dev.trainyard.system.TrainyardProperties;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import dev.trainyard.training.onednn.ConvolutionPath;
 import dev.trainyard.training.onednn.OneDnnLibrary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,7 +46,7 @@ class TrainerTest {
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
                 new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
-                properties, runtime, new ConvolutionPath(oneDnn = OneDnnLibrary.load()));
+                properties, runtime, new ConvolutionPath(oneDnn = OneDnnLibrary.load()), JsonMapper.builder().build());
     }
 
     private final Path jobDir = DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
@@ -65,8 +67,7 @@ class TrainerTest {
                                            Checkpoint resumeFrom) {
         return new TrainingRequest(model, DatasetSpec.cifar10(50, 10),
                 new AugmentSpec(4, true, true), epochs, 10,
-                new OptimizerSpec("sgd", 0.9, true, 5e-4), schedule, 3, jobDir.resolve("model.zip"),
-                jobDir.resolve("checkpoints"), resumeFrom);
+                new OptimizerSpec("sgd", 0.9, true, 5e-4), schedule, 3, JobFolder.at(jobDir), resumeFrom);
     }
 
     @Test
@@ -87,8 +88,7 @@ class TrainerTest {
         Recorder recorder = new Recorder(1);
         TrainingRequest heavyDecay = new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
                 AugmentSpec.NONE, 1, 10, new OptimizerSpec("sgd", 0.0, true, 5.0),
-                new ScheduleSpec("constant", 0.001, null, null, null, null), 3, jobDir.resolve("model.zip"),
-                jobDir.resolve("checkpoints"), null);
+                new ScheduleSpec("constant", 0.001, null, null, null, null), 3, JobFolder.at(jobDir), null);
 
         trainer.train(heavyDecay, recorder);
 
@@ -233,7 +233,8 @@ class TrainerTest {
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
                 new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
                 properties, new Dl4jRuntime(properties),
-                new ConvolutionPath(OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")));
+                new ConvolutionPath(OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")),
+                JsonMapper.builder().build());
         Recorder recorder = new Recorder(Long.MAX_VALUE);
 
         assertThat(withoutPath.train(request(ModelArchitecture.RESNET20,
