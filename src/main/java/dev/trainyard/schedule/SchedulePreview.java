@@ -1,5 +1,6 @@
 package dev.trainyard.schedule;
 
+import dev.trainyard.charts.LineChart;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -72,57 +73,16 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
         return csv.toString();
     }
 
-    /** A line chart with labelled axes and ticks, and the end of warmup marked. */
+    /** A line chart of the rate by step, with the end of warmup marked. */
     public String toSvg() {
-        int width = 800;
-        int height = 420;
-        int left = 80;
-        int right = 30;
-        int top = 40;
-        int bottom = 60;
-        double plotWidth = width - left - right;
-        double plotHeight = height - top - bottom;
-        double maxLr = points.stream().mapToDouble(Point::lr).max().orElse(1);
-        double yMax = maxLr > 0 ? maxLr * 1.05 : 1;
-        long xMax = Math.max(1, totalSteps - 1);
-        StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
-        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"15\">Learning rate by step "
-                + "(%d steps, %d per epoch, %d warmup)</text>%n", left, totalSteps, stepsPerEpoch, warmupSteps));
-        for (int i = 0; i <= 5; i++) {
-            double value = yMax * i / 5;
-            double y = top + plotHeight - plotHeight * i / 5;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>%n",
-                    left, y, width - right, y, left - 6, y + 4, value));
-            long step = Math.round((double) xMax * i / 5);
-            double x = left + plotWidth * i / 5;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
-                    x, top + (int) plotHeight, x, top + (int) plotHeight + 5, x, top + (int) plotHeight + 20, step));
-        }
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
-                + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n",
-                left, top, left, top + (int) plotHeight, left, top + (int) plotHeight, width - right,
-                top + (int) plotHeight));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">step</text>%n",
-                left + plotWidth / 2, height - 15));
-        svg.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" "
-                + "transform=\"rotate(-90 18 %.1f)\">learning rate</text>%n", top + plotHeight / 2, top + plotHeight / 2));
-        if (warmupSteps > 0) {
-            double x = left + plotWidth * warmupSteps / xMax;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c33\" "
-                    + "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%d\" fill=\"#c33\">warmup ends (step %d)</text>%n",
-                    x, top, x, top + (int) plotHeight, x + 4, top + 14, warmupSteps));
-        }
-        svg.append("<polyline fill=\"none\" stroke=\"#1f6fb4\" stroke-width=\"2\" points=\"");
-        for (Point point : points) {
-            svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", left + plotWidth * point.step() / xMax,
-                    top + plotHeight - plotHeight * point.lr() / yMax));
-        }
-        svg.append("\"/>\n</svg>\n");
-        return svg.toString();
+        double[] steps = points.stream().mapToDouble(Point::step).toArray();
+        double[] rates = points.stream().mapToDouble(Point::lr).toArray();
+        return LineChart.titled(String.format(Locale.ROOT, "Learning rate by step (%d steps, %d per epoch, %d warmup)",
+                        totalSteps, stepsPerEpoch, warmupSteps), 800)
+                .panel(new LineChart.Panel("step", "learning rate", 0, Math.max(1, totalSteps - 1),
+                        List.of(new LineChart.Line("", "#1f6fb4", steps, rates)),
+                        warmupSteps > 0 ? List.of(new LineChart.Marker(warmupSteps,
+                                "warmup ends (step " + warmupSteps + ")")) : List.of()))
+                .toSvg();
     }
 }
