@@ -66,20 +66,29 @@ public class Trainer {
             this.data = datasets.load(request.dataset());
             this.normalization = request.augment().normalize() ? Normalization.of(data.train())
                     : Normalization.IDENTITY;
-            AtomicFiles.write(request.files().modelCard(), json.writeValueAsBytes(
-                    new ModelCard(request.model().id(), data.train().classes(), normalization.mean(),
-                            normalization.std())));
+            writeModelCard();
             this.train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
             this.checkpoints = new CheckpointStore(request.files().checkpoints());
-            Checkpoint resume = request.resumeFrom();
-            this.network = resume != null
-                    ? request.model().restore(checkpoints.file(resume).toFile(), true)
-                    : request.model().create(request.seed(), request.optimizer(), schedule(),
-                    data.train().classes().size());
+            this.network = buildOrRestore();
             this.convolutions = convolutionPath.install(network.model(), ModelArchitecture.INPUT);
             this.appliedRate = new AppliedRate(network);
             network.setListeners(appliedRate);
-            this.step = resume == null ? 0 : resume.step();
+            this.step = request.resumeFrom() == null ? 0 : request.resumeFrom().step();
+        }
+
+        /** The card a downloaded model is used with: its classes and the normalisation its inputs need. */
+        private void writeModelCard() throws IOException {
+            AtomicFiles.write(request.files().modelCard(), json.writeValueAsBytes(new ModelCard(request.model().id(),
+                    data.train().classes(), normalization.mean(), normalization.std())));
+        }
+
+        /** A new network under the job's schedule, or the one in the checkpoint the run resumes from. */
+        private Network buildOrRestore() throws IOException {
+            Checkpoint resume = request.resumeFrom();
+            return resume != null
+                    ? request.model().restore(checkpoints.file(resume).toFile(), true)
+                    : request.model().create(request.seed(), request.optimizer(), schedule(),
+                    data.train().classes().size());
         }
 
         LearningRateSchedule schedule() {
@@ -100,6 +109,10 @@ public class Trainer {
         }
     }
 
+    /**
+     * Runs a job from its first (or resumed) epoch to its end or a stop: load and build ({@link Run}), then each
+     * epoch ({@link #trainEpoch}), then the model and its evaluation ({@link #finish}).
+     */
     public TrainingOutcome train(TrainingRequest request, TrainingObserver observer)
             throws InterruptedException, IOException {
         try (Run run = new Run(request, observer)) {
@@ -127,9 +140,30 @@ public class Trainer {
     private boolean trainEpoch(Run run, int epoch, int firstBatch, double lossSumSoFar)
             throws IOException, InterruptedException {
         long epochStart = System.nanoTime();
+        EpochSteps steps = runSteps(run, epoch, firstBatch, lossSumSoFar);
+        if (steps.batch() < run.train.stepsPerEpoch() || steps.interrupted()) {
+            checkpointStop(run, epoch, steps);
+            return false;
+        }
+        endEpoch(run, epoch, steps.lossSum(), epochStart);
+        return true;
+    }
+
+    /**
+     * How far an epoch's steps got.
+     *
+     * @param batch       the next batch of the epoch to train
+     * @param lossSum     the sum of the epoch's minibatch losses so far, each weighted by its batch size
+     * @param trained     whether any step was trained in this call
+     * @param interrupted whether the thread was interrupted (the flag is cleared; the run rethrows it after saving)
+     */
+    private record EpochSteps(int batch, double lossSum, boolean trained, boolean interrupted) {
+    }
+
+    /** Steps through the epoch's batches until they run out, a stop is requested or the thread is interrupted. */
+    private EpochSteps runSteps(Run run, int epoch, int firstBatch, double lossSumSoFar) {
         int batch = firstBatch;
         double lossSum = lossSumSoFar;
-        long stepAtStart = run.step;
         boolean interrupted = false;
         try (PrefetchingIterator<DataSet> batches = new PrefetchingIterator<>(
                 run.train.shuffled(run.request.seed(), epoch, firstBatch), properties.prefetchDepth(),
@@ -162,17 +196,24 @@ public class Trainer {
                 batch++;
             }
         }
-        if (batch < run.train.stepsPerEpoch() || interrupted) {
-            if (run.step > stepAtStart) {
-                run.observer.beforeSave();
-                run.observer.checkpointSaved(run.checkpoints.save(run.network, epoch, batch, run.step, lossSum, null));
-            }
-            if (interrupted) {
-                throw new InterruptedException("training was interrupted at step " + run.step
-                        + "; it checkpointed there");
-            }
-            return false;
+        return new EpochSteps(batch, lossSum, batch > firstBatch, interrupted);
+    }
+
+    /** A run that stops mid-epoch saves where it is (if it trained anything) and rethrows an interrupt. */
+    private static void checkpointStop(Run run, int epoch, EpochSteps steps) throws IOException, InterruptedException {
+        if (steps.trained()) {
+            run.observer.beforeSave();
+            run.observer.checkpointSaved(run.checkpoints.save(run.network, epoch, steps.batch(), run.step,
+                    steps.lossSum(), null));
         }
+        if (steps.interrupted()) {
+            throw new InterruptedException("training was interrupted at step " + run.step + "; it checkpointed there");
+        }
+    }
+
+    /** Evaluates a finished epoch, checkpoints it and reports the two together. */
+    private static void endEpoch(Run run, int epoch, double lossSum, long epochStart)
+            throws IOException, InterruptedException {
         TrainingObserver.Evaluation validation = evaluate(run.network, run.data.validation(), run.request.batchSize(),
                 run.normalization);
         TrainingObserver.Evaluation test = evaluate(run.network, run.data.test(), run.request.batchSize(),
@@ -191,7 +232,6 @@ public class Trainer {
             throw new InterruptedException("training was interrupted after epoch " + (epoch + 1)
                     + "; it checkpointed there");
         }
-        return true;
     }
 
     /** One optimizer step; the loss as users compare it, and a divergence stops the run at once. */
