@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts    how many times a job may start; a job that was running when the server died for the
  *                       last allowed time fails with {@code max_attempts_exceeded}
  * @param trainingNice   the nice value (0..19) training threads run at, so that API requests are answered promptly
- *                       while every core trains; 0 keeps the default priority
+ *                       while every core trains; 0 keeps the default priority, and a server started at a higher
+ *                       nice value keeps its own
  * @param replicaId      this server's name among replicas sharing one database; each must differ. Blank: the host
  *                       name (the pod's name on Kubernetes). Running jobs it held before a restart are taken back at
  *                       once; other replicas' jobs only when their lease expires

@@ -24,12 +24,19 @@ final class TrainingPriority {
     private TrainingPriority() {
     }
 
-    /** Sets the calling thread's nice value; 0 leaves it as it is. */
+    /**
+     * Sets the calling thread's nice value to {@code niceness} if that lowers its priority; a thread that already
+     * runs at that nice value or above (the server was started under {@code nice}) is left as it is, and so is
+     * every thread when {@code niceness} is 0.
+     */
     static void lowerCurrentThread(int niceness) {
         if (niceness == 0) {
             return;
         }
         try {
+            if (currentNice() >= niceness) {
+                return;
+            }
             // resolves to <pid>/task/<tid>: the kernel id of the calling thread
             String threadId = Files.readSymbolicLink(THREAD_SELF).getFileName().toString();
             Process renice = new ProcessBuilder("renice", "-n", Integer.toString(niceness), "-p", threadId)
@@ -40,11 +47,17 @@ final class TrainingPriority {
                 return;
             }
             log.info("Training thread {} runs at nice {}, below the web threads", threadId, niceness);
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
             log.warn("Training keeps its default priority ({}); API requests may wait behind training steps",
                     e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Field 19 of {@code /proc/thread-self/stat}: the calling thread's nice value. */
+    private static int currentNice() throws IOException {
+        String stat = Files.readString(THREAD_SELF.resolve("stat"));
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
     }
 }
