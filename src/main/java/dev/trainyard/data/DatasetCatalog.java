@@ -6,9 +6,10 @@ import dev.trainyard.system.Violations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,13 +31,13 @@ public class DatasetCatalog {
     private final DecodedImageCache decodedCache;
 
     public DatasetCatalog(DataDirectory dataDirectory, Cifar10Properties cifar10, DecodedCacheProperties cache,
-                          ImageDecoder decoder) {
+                          ImageDecoder decoder, Clock clock) {
         this.dataDirectory = dataDirectory;
         this.folders = new DatasetFolders(dataDirectory.datasets());
         this.decoder = decoder;
         this.downloader = new Cifar10Downloader(cifar10);
         this.decodedCache = cache.entries() == 0 ? null
-                : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries());
+                : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries(), clock);
     }
 
     /** Checks that an imagefolder spec names usable folders inside the datasets folder. */

@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,10 +45,13 @@ final class DecodedImageCache {
 
     private final Path folder;
     private final int keep;
+    private final Clock clock;
 
-    DecodedImageCache(Path folder, int keep) {
+    /** @param clock the time an entry is marked with when it is written or read: its last use, for pruning */
+    DecodedImageCache(Path folder, int keep, Clock clock) {
         this.folder = folder;
         this.keep = keep;
+        this.clock = clock;
     }
 
     LabeledImages read(ImageFolder.Listing listing, Decoder decoder) throws IOException {
@@ -56,7 +59,7 @@ final class DecodedImageCache {
         if (Files.isRegularFile(entry)) {
             try {
                 LabeledImages images = readEntry(entry, listing);
-                Files.setLastModifiedTime(entry, FileTime.from(Instant.now()));
+                markUsed(entry);
                 return images;
             } catch (IOException e) {
                 log.warn("Decoding again: the cached images in {} are unreadable ({})", entry, e.getMessage());
@@ -65,6 +68,7 @@ final class DecodedImageCache {
         LabeledImages images = decoder.decode(listing);
         try {
             write(entry, images);
+            markUsed(entry);
             prune();
         } catch (IOException e) {
             log.warn("Could not cache the decoded images in {} ({}); the next job decodes them again", folder,
@@ -127,7 +131,7 @@ final class DecodedImageCache {
     /** Keeps the {@code keep} most recently used entries, and removes writes a crash left unfinished. */
     private void prune() throws IOException {
         List<Path> entries;
-        FileTime unfinishedBefore = FileTime.from(Instant.now().minus(UNFINISHED_WRITE_AGE));
+        FileTime unfinishedBefore = FileTime.from(clock.instant().minus(UNFINISHED_WRITE_AGE));
         try (Stream<Path> files = Files.list(folder)) {
             entries = new ArrayList<>();
             for (Path file : files.toList()) {
@@ -144,6 +148,10 @@ final class DecodedImageCache {
         for (Path stale : entries.subList(Math.min(keep, entries.size()), entries.size())) {
             Files.deleteIfExists(stale);
         }
+    }
+
+    private void markUsed(Path entry) throws IOException {
+        Files.setLastModifiedTime(entry, FileTime.from(clock.instant()));
     }
 
     private static FileTime lastModified(Path file) {

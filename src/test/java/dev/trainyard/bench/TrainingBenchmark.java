@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public final class TrainingBenchmark {
         String path = option("path", options.containsKey("data") ? "cifar10-jpg/train" : "generated");
         DatasetCatalog catalog = new DatasetCatalog(new DataDirectory(new TrainyardProperties(dataDir)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/unused"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)));
+                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC());
         long loadStart = System.nanoTime();
         TrainTestSplit data = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, null, null, null));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;

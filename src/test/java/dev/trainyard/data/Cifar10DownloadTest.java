@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
@@ -53,7 +54,7 @@ class Cifar10DownloadTest {
     private DatasetCatalog catalog(URI url, String sha256) {
         return new DatasetCatalog(new DataDirectory(new TrainyardProperties(dataDir)),
                 new Cifar10Properties(url, sha256, Duration.ofSeconds(30)), new DecodedCacheProperties(4),
-                new ImageDecoder(new ImageProperties(25_000_000)));
+                new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC());
     }
 
     private URI url() {

@@ -2,10 +2,12 @@ package dev.trainyard.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainyard.SettableClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -21,6 +23,7 @@ class DecodedImageCacheTest {
     private Path images;
     private Path cacheFolder;
     private final AtomicInteger decodes = new AtomicInteger();
+    private final SettableClock clock = SettableClock.startingNow();
 
     @BeforeEach
     void fixture() throws IOException {
@@ -38,7 +41,7 @@ class DecodedImageCacheTest {
 
     @Test
     void secondReadOfTheSameFilesComesFromTheCacheWithTheSamePixels() throws IOException {
-        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4);
+        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4, clock);
 
         LabeledImages first = read(cache, images);
         LabeledImages second = read(cache, images);
@@ -52,7 +55,7 @@ class DecodedImageCacheTest {
 
     @Test
     void aChangedImageIsDecodedAgain() throws IOException {
-        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4);
+        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4, clock);
         read(cache, images);
         Path changed = images.resolve("banana/0001.jpg");
         Files.setLastModifiedTime(changed, FileTime.fromMillis(Files.getLastModifiedTime(changed).toMillis() + 5_000));
@@ -64,7 +67,7 @@ class DecodedImageCacheTest {
 
     @Test
     void aTruncatedEntryIsDecodedAgainAndReplaced() throws IOException {
-        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4);
+        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4, clock);
         LabeledImages original = read(cache, images);
         Path entry = entries().get(0);
         byte[] whole = Files.readAllBytes(entry);
@@ -80,19 +83,26 @@ class DecodedImageCacheTest {
 
     @Test
     void keepsOnlyTheMostRecentlyUsedEntries() throws IOException {
-        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 2);
+        DecodedImageCache cache = new DecodedImageCache(cacheFolder, 2, clock);
         Path other = ImageFolderFixture.write(temp.resolve("other"), 2, 5);
         Path third = ImageFolderFixture.write(temp.resolve("third"), 3, 7);
 
         read(cache, images);
+        clock.advance(Duration.ofSeconds(1));
         read(cache, other);
+        clock.advance(Duration.ofSeconds(1));
         read(cache, third);
 
         assertThat(entries()).hasSize(2);
+        clock.advance(Duration.ofSeconds(1));
         read(cache, third);
-        assertThat(decodes).hasValue(3);
+        assertThat(decodes).as("the newest entry is kept").hasValue(3);
+        clock.advance(Duration.ofSeconds(1));
+        read(cache, other);
+        assertThat(decodes).as("so is the one used before it").hasValue(3);
+        clock.advance(Duration.ofSeconds(1));
         read(cache, images);
-        assertThat(decodes).hasValue(4);
+        assertThat(decodes).as("the least recently used one went").hasValue(4);
     }
 
     private List<Path> entries() throws IOException {

@@ -18,6 +18,7 @@ import dev.trainyard.system.JobFolder;
 import dev.trainyard.system.TrainyardProperties;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class TrainerTest {
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
+                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC()),
                 properties, runtime, new ConvolutionPath(oneDnn = OneDnnLibrary.load()), JsonMapper.builder().build());
     }
 
@@ -231,7 +232,7 @@ class TrainerTest {
         TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.DL4J, 1, 2);
         Trainer withoutPath = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000))),
+                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC()),
                 properties, new Dl4jRuntime(properties),
                 new ConvolutionPath(OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")),
                 JsonMapper.builder().build());
