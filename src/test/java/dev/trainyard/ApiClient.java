@@ -1,5 +1,7 @@
 package dev.trainyard;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -8,8 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,31 +77,28 @@ public final class ApiClient {
 
     /** GETs {@code path} until {@code until} holds for its JSON, or fails after {@code timeout}. */
     public JsonNode poll(String path, Duration timeout, Predicate<JsonNode> until) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = json(get(path));
-            if (until.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        last.set(json(get(path)));
+                        return last.get();
+                    }, until::test);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("gave up after " + timeout + " polling " + path + "; last answer: " + last.get());
         }
-        throw new AssertionError("gave up after " + timeout + " polling " + path + "; last answer: " + last);
     }
 
     /** Polls {@code /actuator/health} until it answers 200, for a server started in another process. */
     public ApiClient awaitHealthy(Duration timeout, Path serverLog) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                if (get("/actuator/health").statusCode() == 200) {
-                    return this;
-                }
-            } catch (UncheckedIOException notYet) {
-                Thread.sleep(200);
-            }
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .ignoreException(UncheckedIOException.class)
+                    .until(() -> get("/actuator/health").statusCode() == 200);
+            return this;
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the server did not become healthy; see " + serverLog);
         }
-        throw new AssertionError("the server did not become healthy; see " + serverLog);
     }
 
     private HttpRequest.Builder request(String path) {

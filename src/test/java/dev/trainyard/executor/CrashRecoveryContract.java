@@ -1,6 +1,7 @@
 package dev.trainyard.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.ServerProcess;
@@ -101,17 +102,12 @@ abstract class CrashRecoveryContract {
     }
 
     /** Watches the job until its attempt {@code attempt} has done {@code step} steps. */
-    private Seen watchUntil(ApiClient client, String id, int attempt, long step) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            Seen seen = look(client, id);
-            if (seen.job().path("attempt").asInt() == attempt && seen.job().get("state").asString().equals("RUNNING")
-                    && seen.job().at("/progress/step").asLong() >= step) {
-                return seen;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the job did not reach step " + step);
+    private Seen watchUntil(ApiClient client, String id, int attempt, long step) {
+        return await("attempt " + attempt + " at step " + step).atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> look(client, id), seen -> seen.job().path("attempt").asInt() == attempt
+                        && seen.job().get("state").asString().equals("RUNNING")
+                        && seen.job().at("/progress/step").asLong() >= step);
     }
 
     private static Seen look(ApiClient client, String id) {

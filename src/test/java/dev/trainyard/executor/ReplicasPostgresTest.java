@@ -19,7 +19,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -150,11 +149,8 @@ class ReplicasPostgresTest {
                  "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""";
         List<String> ids = IntStream.range(0, 300).mapToObj(n -> submit(api.get(n % 3), spec)).toList();
 
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
-        while (count("select state, count(*) from jobs group by state").getOrDefault("SUCCEEDED", 0L) < 300
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(500);
-        }
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() ->
+                count("select state, count(*) from jobs group by state").getOrDefault("SUCCEEDED", 0L) >= 300);
         assertThat(count("select state, count(*) from jobs group by state")).containsExactly(Map.entry("SUCCEEDED",
                 300L));
         assertThat(count("select cast(attempt as varchar), count(*) from jobs group by attempt"))

@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.ServerProcess;
@@ -8,6 +9,7 @@ import dev.trainyard.TestServer;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,12 +143,9 @@ abstract class KillAfterAcknowledgedWritesContract {
             }
         }
 
-        private void awaitFirstWrite(String prefix) throws InterruptedException {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (jobs.values().stream().noneMatch(job -> job.name.startsWith(prefix))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+        private void awaitFirstWrite(String prefix) {
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> jobs.values().stream().anyMatch(job -> job.name.startsWith(prefix)));
         }
 
         /** Submits (some with an idempotency key) and cancels until the server dies. */
