@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Service;
 
@@ -40,34 +37,25 @@ public class DatasetCatalog {
                 : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries(), clock);
     }
 
-    /** Checks that an imagefolder spec names usable folders inside the datasets folder. */
-    public void checkFolders(DatasetSpec spec, String at, Violations violations) {
-        if (!DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-            return;
-        }
-        checkFolder(spec.path(), at + ".path", violations);
-        if (spec.testPath() != null) {
-            checkFolder(spec.testPath(), at + ".testPath", violations);
-        }
+    /** The dataset a spec names, by its kind. */
+    private Dataset dataset(DatasetSpec spec) {
+        return switch (spec.withDefaults().name()) {
+            case DatasetSpec.IMAGE_FOLDER -> new Dataset.ImageFolders(spec.path(), spec.testPath(), spec.trainLimit(),
+                    spec.testLimit(), folders, decoder, decodedCache);
+            case DatasetSpec.CIFAR10 -> new Dataset.Cifar10(new Cifar10Archive(
+                    dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders), spec.trainLimit(),
+                    spec.testLimit(), downloader, downloadLock, dataDirectory.root());
+            default -> throw new IllegalArgumentException("no dataset kind " + spec.name());
+        };
     }
 
-    private void checkFolder(String relative, String field, Violations violations) {
-        if (relative == null) {
-            return;
-        }
-        StringBuilder problem = new StringBuilder();
-        Optional<Path> folder = folders.resolve(relative, problem);
-        if (folder.isEmpty()) {
-            violations.add(field, problem.toString());
-            return;
-        }
-        try {
-            String layout = imageFolder(folder.get()).layoutProblem();
-            if (layout != null) {
-                violations.add(field, layout);
-            }
-        } catch (IOException e) {
-            violations.add(field, "cannot be read");
+    /**
+     * Checks that the folders a spec names are usable, inside the datasets folder. A spec of no known kind is left
+     * alone: {@link DatasetSpec#validate} reports it.
+     */
+    public void checkFolders(DatasetSpec spec, String at, Violations violations) {
+        if (DatasetSpec.NAMES.contains(spec.withDefaults().name())) {
+            dataset(spec).checkFolders(at, violations);
         }
     }
 
@@ -75,12 +63,7 @@ public class DatasetCatalog {
     public int trainSize(DatasetSpec spec) {
         int available;
         try {
-            if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-                available = imageFolder(folder(spec.path())).count();
-            } else {
-                Cifar10Archive archive = cifar10();
-                available = archive.isComplete() ? archive.trainCount() : Cifar10Archive.NOMINAL_TRAIN;
-            }
+            available = dataset(spec).availableTrainImages();
         } catch (IOException e) {
             throw new DatasetUnavailableException("cannot read the dataset: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -96,22 +79,8 @@ public class DatasetCatalog {
      * when a file is added, removed, renamed or resized. Call after {@link #load}, when the files are present.
      */
     public String fingerprint(DatasetSpec spec) throws IOException {
-        List<Path> files = new ArrayList<>();
-        if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-            ImageFolder train = imageFolder(folder(spec.path()));
-            List<String> classes = train.classNames();
-            files.addAll(train.list(classes, null).files());
-            if (spec.testPath() != null) {
-                files.addAll(imageFolder(folder(spec.testPath())).list(classes, null).files());
-            }
-        } else {
-            Path archive = cifar10().folder();
-            for (String name : Cifar10Archive.allFiles()) {
-                files.add(archive.resolve(name));
-            }
-        }
         MessageDigest digest = Sha256.digest();
-        for (Path file : files) {
+        for (Path file : dataset(spec).files()) {
             digest.update((folders.shown(file) + ":" + Files.size(folders.confine(file)) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
@@ -120,72 +89,18 @@ public class DatasetCatalog {
 
     /** Reads the training, validation and test images, downloading CIFAR-10 first if needed. */
     public TrainTestSplit load(DatasetSpec spec) throws InterruptedException {
-        LabeledImages train;
-        LabeledImages test;
+        Dataset dataset = dataset(spec);
+        Dataset.Images images;
         try {
-            if (DatasetSpec.IMAGE_FOLDER.equals(spec.name())) {
-                ImageFolder trainFolder = imageFolder(folder(spec.path()));
-                List<String> classes = trainFolder.classNames();
-                train = decode(trainFolder, trainFolder.list(classes, spec.trainLimit()));
-                ImageFolder testFolder = spec.testPath() == null ? null : imageFolder(folder(spec.testPath()));
-                test = testFolder == null ? null : decode(testFolder, testFolder.list(classes, spec.testLimit()));
-            } else {
-                Cifar10Archive archive = cifar10();
-                ensurePresent(archive);
-                train = archive.readTrain(spec.trainLimit());
-                test = archive.readTest(spec.testLimit());
-            }
+            images = dataset.read();
         } catch (IOException e) {
-            throw DatasetSpec.CIFAR10.equals(spec.name()) ? unavailable(e)
-                    : new DatasetUnavailableException("cannot read the image folder: " + e.getMessage(), e);
+            throw dataset.unreadable(e);
         }
         double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
         if (fraction > 0) {
-            LabeledImages[] parts = train.splitValidation(fraction);
-            return new TrainTestSplit(parts[0], parts[1], test);
+            LabeledImages[] parts = images.train().splitValidation(fraction);
+            return new TrainTestSplit(parts[0], parts[1], images.test());
         }
-        return new TrainTestSplit(train, null, test);
-    }
-
-    private LabeledImages decode(ImageFolder folder, ImageFolder.Listing listing) throws IOException {
-        return decodedCache == null ? folder.decode(listing) : decodedCache.read(listing, folder::decode);
-    }
-
-    private ImageFolder imageFolder(Path folder) {
-        return new ImageFolder(folder, folders, decoder);
-    }
-
-    private Path folder(String relative) throws IOException {
-        StringBuilder problem = new StringBuilder();
-        return folders.resolve(relative, problem).orElseThrow(() -> new IOException("'" + relative + "' " + problem));
-    }
-
-    private void ensurePresent(Cifar10Archive archive) throws InterruptedException {
-        downloadLock.lockInterruptibly();
-        try {
-            if (archive.isComplete()) {
-                return;
-            }
-            if (archive.folder().toFile().exists()) {
-                throw unavailable(new IOException("missing " + archive.missingFiles()));
-            }
-            downloader.download(archive.folder());
-        } catch (IOException e) {
-            throw unavailable(e);
-        } finally {
-            downloadLock.unlock();
-        }
-    }
-
-    private Cifar10Archive cifar10() {
-        return new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders);
-    }
-
-    private DatasetUnavailableException unavailable(Exception cause) {
-        String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return new DatasetUnavailableException("CIFAR-10 is not available (" + reason.replace(
-                dataDirectory.root().toString(), "<data-dir>") + "). Put data_batch_1.bin ... data_batch_5.bin and "
-                + "test_batch.bin from cifar-10-binary.tar.gz into <data-dir>/datasets/" + Cifar10Archive.FOLDER
-                + "/, or set trainyard.datasets.cifar10.url to a reachable copy of the archive.", cause);
+        return new TrainTestSplit(images.train(), null, images.test());
     }
 }
