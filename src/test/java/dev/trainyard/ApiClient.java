@@ -53,13 +53,18 @@ public final class ApiClient {
     }
 
     public HttpResponse<String> post(String path, String body) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** POSTs JSON with extra headers, given as name, value, name, value... */
     public HttpResponse<String> post(String path, String body, String... headers) {
-        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json")
+        HttpRequest.Builder builder = request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
@@ -79,11 +84,15 @@ public final class ApiClient {
     public JsonNode poll(String path, Duration timeout, Predicate<JsonNode> until) throws InterruptedException {
         AtomicReference<JsonNode> last = new AtomicReference<>();
         try {
-            return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        last.set(json(get(path)));
-                        return last.get();
-                    }, until::test);
+            return await().atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> {
+                                last.set(json(get(path)));
+                                return last.get();
+                            },
+                            until::test);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("gave up after " + timeout + " polling " + path + "; last answer: " + last.get());
         }
@@ -92,7 +101,9 @@ public final class ApiClient {
     /** Polls {@code /actuator/health} until it answers 200, for a server started in another process. */
     public ApiClient awaitHealthy(Duration timeout, Path serverLog) throws InterruptedException {
         try {
-            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+            await().atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
                     .ignoreException(UncheckedIOException.class)
                     .until(() -> get("/actuator/health").statusCode() == 200);
             return this;
@@ -102,7 +113,8 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 

@@ -15,35 +15,58 @@ class ArchitectureTest {
 
     /** Training runs the same without HTTP or the job table, so it can be tested and benchmarked alone. */
     @ArchTest
-    static final ArchRule trainingKnowsNothingOfWebOrJobs = noClasses().that().resideInAPackage("..training..")
-            .should().dependOnClassesThat().resideInAnyPackage("..jobs..", "..executor..", "org.springframework.web..",
-                    "jakarta.servlet..", "org.springframework.jdbc..");
+    static final ArchRule trainingKnowsNothingOfWebOrJobs = noClasses()
+            .that()
+            .resideInAPackage("..training..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "..jobs..",
+                    "..executor..",
+                    "org.springframework.web..",
+                    "jakarta.servlet..",
+                    "org.springframework.jdbc..");
 
     /** Only the jobs package reads or writes the job tables. */
     @ArchTest
-    static final ArchRule onlyJobsUsesJdbc = noClasses().that().resideOutsideOfPackage("..jobs..")
-            .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..");
+    static final ArchRule onlyJobsUsesJdbc = noClasses()
+            .that()
+            .resideOutsideOfPackage("..jobs..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.springframework.jdbc..");
 
     /** The schedule a job trains under and the preview come from one class; nobody else implements ISchedule. */
     @ArchTest
-    static final ArchRule schedulesLiveInTheSchedulePackage = classes().that()
-            .implement(org.nd4j.linalg.schedule.ISchedule.class).should().resideInAPackage("..schedule..");
+    static final ArchRule schedulesLiveInTheSchedulePackage = classes()
+            .that()
+            .implement(org.nd4j.linalg.schedule.ISchedule.class)
+            .should()
+            .resideInAPackage("..schedule..");
 
     /**
      * A job's folder is laid out by JobArtifacts alone (and its checkpoints folder by CheckpointStore): the web
      * layer, the executor and the trainer ask for paths instead of building them.
      */
     @ArchTest
-    static final ArchRule onlyTheArtifactOwnersBuildJobPaths = noClasses().that()
+    static final ArchRule onlyTheArtifactOwnersBuildJobPaths = noClasses()
+            .that()
             .resideInAnyPackage("..jobs..", "..executor..", "..training..")
-            .and().doNotHaveSimpleName("CheckpointStore")
-            .should().callMethod(Path.class, "resolve", String.class)
-            .orShould().callMethod(Path.class, "resolveSibling", String.class)
-            .orShould().callMethod(Path.class, "resolve", Path.class)
-            .orShould().callMethod(Path.class, "resolveSibling", Path.class);
+            .and()
+            .doNotHaveSimpleName("CheckpointStore")
+            .should()
+            .callMethod(Path.class, "resolve", String.class)
+            .orShould()
+            .callMethod(Path.class, "resolveSibling", String.class)
+            .orShould()
+            .callMethod(Path.class, "resolve", Path.class)
+            .orShould()
+            .callMethod(Path.class, "resolveSibling", Path.class);
 
     /** Features may use each other only without cycles. */
     @ArchTest
     static final ArchRule noCyclesBetweenFeatures = SlicesRuleDefinition.slices()
-            .matching("dev.trainyard.(*)..").should().beFreeOfCycles();
+            .matching("dev.trainyard.(*)..")
+            .should()
+            .beFreeOfCycles();
 }

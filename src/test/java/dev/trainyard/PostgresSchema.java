@@ -21,8 +21,7 @@ public final class PostgresSchema {
     public static final String LOCAL_USER = System.getenv().getOrDefault("TRAINYARD_TEST_POSTGRES_USER", "postgres");
     public static final String LOCAL_PASSWORD = System.getenv().getOrDefault("TRAINYARD_TEST_POSTGRES_PASSWORD", "");
 
-    private PostgresSchema() {
-    }
+    private PostgresSchema() {}
 
     /** @return the schema's name, for {@link #drop} */
     public static String register(DynamicPropertyRegistry registry, String url, String user, String password) {
@@ -61,12 +60,13 @@ public final class PostgresSchema {
     /** {@link #settings} on the local server, as {@code --key=value} arguments for a server process. */
     public static java.util.List<String> localArguments(String schema) {
         return settings(LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD, schema).entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toList();
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toList();
     }
 
     public static void drop(String url, String user, String password, String schema) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, user, password);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("drop schema if exists " + schema + " cascade");
         }
     }

@@ -50,8 +50,10 @@ public final class ServerProcess implements AutoCloseable {
         command.add("--server.port=" + port);
         command.addAll(arguments);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             ServerProcess server = new ServerProcess(process, new ApiClient(port, token), log);
             try {
                 server.client.awaitHealthy(Duration.ofSeconds(90), log);
@@ -112,15 +114,26 @@ public final class ServerProcess implements AutoCloseable {
                 Path folder = Files.createTempDirectory("trainyard-server-process");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(folder)));
                 String classPath = classPath(folder.resolve("trainyard-classes.jar"));
-                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                String java =
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 Path archive = folder.resolve("trainyard.jsa");
-                List<String> dump = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:ArchiveClassesAtExit=" + archive,
-                        "-Dspring.context.exit=onRefresh", "-cp", classPath, TrainyardApplication.class.getName(),
-                        "--server.port=0", "--trainyard.data-dir=" + folder.resolve("data"),
+                List<String> dump = List.of(
+                        java,
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:ArchiveClassesAtExit=" + archive,
+                        "-Dspring.context.exit=onRefresh",
+                        "-cp",
+                        classPath,
+                        TrainyardApplication.class.getName(),
+                        "--server.port=0",
+                        "--trainyard.data-dir=" + folder.resolve("data"),
                         "--trainyard.executor.slots=0");
-                Process dumping = new ProcessBuilder(dump).redirectErrorStream(true)
-                        .redirectOutput(folder.resolve("archive.log").toFile()).start();
-                boolean archived = dumping.waitFor(120, TimeUnit.SECONDS) && dumping.exitValue() == 0
+                Process dumping = new ProcessBuilder(dump)
+                        .redirectErrorStream(true)
+                        .redirectOutput(folder.resolve("archive.log").toFile())
+                        .start();
+                boolean archived = dumping.waitFor(120, TimeUnit.SECONDS)
+                        && dumping.exitValue() == 0
                         && Files.isRegularFile(archive);
                 List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
                 if (archived) {
@@ -142,7 +155,8 @@ public final class ServerProcess implements AutoCloseable {
 
         private static void deleteQuietly(Path folder) {
             try (Stream<Path> paths = Files.walk(folder)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 // a temporary folder left behind is harmless
             }
@@ -150,13 +164,19 @@ public final class ServerProcess implements AutoCloseable {
 
         /** This test run's class path without its folders, and the main classes' folder as {@code jar}. */
         private static String classPath(Path jar) throws IOException {
-            List<String> entries = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
-            Path mainClasses = Path.of(TrainyardApplication.class.getProtectionDomain().getCodeSource().getLocation()
+            List<String> entries =
+                    Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+            Path mainClasses = Path.of(TrainyardApplication.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
                     .getPath());
-            try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
-                 Stream<Path> files = Files.walk(mainClasses)) {
+            try (OutputStream file = Files.newOutputStream(jar);
+                    JarOutputStream out = new JarOutputStream(file);
+                    Stream<Path> files = Files.walk(mainClasses)) {
                 // why: with folder entries too, or Spring's class path scanning finds no package in the jar
-                for (Path path : files.filter(path -> !path.equals(mainClasses)).sorted().toList()) {
+                for (Path path :
+                        files.filter(path -> !path.equals(mainClasses)).sorted().toList()) {
                     String name = mainClasses.relativize(path).toString().replace(File.separatorChar, '/');
                     boolean folder = Files.isDirectory(path);
                     out.putNextEntry(new JarEntry(folder ? name + "/" : name));
@@ -166,8 +186,9 @@ public final class ServerProcess implements AutoCloseable {
                     out.closeEntry();
                 }
             }
-            return Stream.concat(Stream.of(jar.toString()), entries.stream().filter(entry -> !entry.isEmpty()
-                            && !Files.isDirectory(Path.of(entry))))
+            return Stream.concat(
+                            Stream.of(jar.toString()),
+                            entries.stream().filter(entry -> !entry.isEmpty() && !Files.isDirectory(Path.of(entry))))
                     .collect(Collectors.joining(File.pathSeparator));
         }
     }

@@ -93,7 +93,8 @@ public final class TcpProxy implements AutoCloseable {
 
     private static void pipe(Socket from, Socket to) {
         daemon(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 in.transferTo(out);
             } catch (IOException closed) {
                 // one side went away; closing both ends below

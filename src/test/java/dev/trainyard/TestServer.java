@@ -16,8 +16,7 @@ public final class TestServer {
     public static final String BOB = "bob-token-0123456789";
     public static final String ROOT = "root-token-0123456789";
 
-    private TestServer() {
-    }
+    private TestServer() {}
 
     public static Path newDataDir() {
         try {
@@ -34,7 +33,9 @@ public final class TestServer {
 
     /** The same settings as command-line arguments, for a server started outside the test's context. */
     public static List<String> arguments(Path dataDir, String slots) {
-        return settings(dataDir, slots).entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
+        return settings(dataDir, slots).entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toList();
     }
 
     private static Map<String, String> settings(Path dataDir, String slots) {

@@ -24,12 +24,10 @@ public final class LineChart {
      * @param name   shown in the legend; blank for none
      * @param colour any SVG colour
      */
-    public record Line(String name, String colour, double[] x, double[] y) {
-    }
+    public record Line(String name, String colour, double[] x, double[] y) {}
 
     /** A dashed vertical line at {@code x}, labelled at its top. */
-    public record Marker(double x, String label) {
-    }
+    public record Marker(double x, String label) {}
 
     /**
      * One chart of the stack.
@@ -37,9 +35,8 @@ public final class LineChart {
      * @param xMin the x value at the left edge
      * @param xMax the x value at the right edge; ticks show x values rounded to whole numbers (steps, epochs)
      */
-    public record Panel(String xLabel, String yLabel, double xMin, double xMax, List<Line> lines,
-                        List<Marker> markers) {
-    }
+    public record Panel(
+            String xLabel, String yLabel, double xMin, double xMax, List<Line> lines, List<Marker> markers) {}
 
     private final String title;
     private final int width;
@@ -84,32 +81,68 @@ public final class LineChart {
         double xSpan = Math.max(1e-12, panel.xMax() - panel.xMin());
         for (int i = 0; i <= 5; i++) {
             double y = top + plotHeight - plotHeight * i / 5;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>%n",
-                    LEFT, y, LEFT + plotWidth, y, LEFT - 6, y + 4, yMax * i / 5));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>%n",
+                    LEFT,
+                    y,
+                    LEFT + plotWidth,
+                    y,
+                    LEFT - 6,
+                    y + 4,
+                    yMax * i / 5));
             long tick = Math.round(panel.xMin() + xSpan * i / 5);
             double x = LEFT + plotWidth * (tick - panel.xMin()) / xSpan;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>"
-                    + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>%n",
-                    x, top + plotHeight, x, top + plotHeight + 5, x, top + plotHeight + 20, tick));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>"
+                            + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>%n",
+                    x,
+                    top + plotHeight,
+                    x,
+                    top + plotHeight + 5,
+                    x,
+                    top + plotHeight + 20,
+                    tick));
         }
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
-                + "stroke=\"#333\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>"
-                + "<text x=\"18\" y=\"%.1f\" transform=\"rotate(-90 18 %.1f)\" text-anchor=\"middle\">%s</text>%n",
-                LEFT, top, plotWidth, plotHeight, LEFT + plotWidth / 2, top + plotHeight + 38,
-                Svg.escape(panel.xLabel()), top + plotHeight / 2, top + plotHeight / 2, Svg.escape(panel.yLabel())));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                        + "stroke=\"#333\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>"
+                        + "<text x=\"18\" y=\"%.1f\" transform=\"rotate(-90 18 %.1f)\" text-anchor=\"middle\">%s</text>%n",
+                LEFT,
+                top,
+                plotWidth,
+                plotHeight,
+                LEFT + plotWidth / 2,
+                top + plotHeight + 38,
+                Svg.escape(panel.xLabel()),
+                top + plotHeight / 2,
+                top + plotHeight / 2,
+                Svg.escape(panel.yLabel())));
         for (Marker marker : panel.markers()) {
             double x = LEFT + plotWidth * (marker.x() - panel.xMin()) / xSpan;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c33\" "
-                    + "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%.1f\" fill=\"#c33\">%s</text>%n",
-                    x, top, x, top + plotHeight, x + 4, top + 14, Svg.escape(marker.label())));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c33\" "
+                            + "stroke-dasharray=\"5,4\"/><text x=\"%.1f\" y=\"%.1f\" fill=\"#c33\">%s</text>%n",
+                    x,
+                    top,
+                    x,
+                    top + plotHeight,
+                    x + 4,
+                    top + 14,
+                    Svg.escape(marker.label())));
         }
         int named = 0;
         for (Line line : panel.lines()) {
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < Math.min(line.x().length, line.y().length); i++) {
                 if (Double.isFinite(line.x()[i]) && Double.isFinite(line.y()[i])) {
-                    points.append(String.format(Locale.ROOT, "%.1f,%.1f ",
+                    points.append(String.format(
+                            Locale.ROOT,
+                            "%.1f,%.1f ",
                             LEFT + plotWidth * (line.x()[i] - panel.xMin()) / xSpan,
                             top + plotHeight - plotHeight * line.y()[i] / yMax));
                 }
@@ -117,11 +150,19 @@ public final class LineChart {
             if (points.isEmpty()) {
                 continue;
             }
-            svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-                    + "points=\"%s\"/>%n", line.colour(), points));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" " + "points=\"%s\"/>%n",
+                    line.colour(),
+                    points));
             if (!line.name().isBlank()) {
-                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>%n",
-                        LEFT + plotWidth + 10, top + 14 + 18 * named++, line.colour(), Svg.escape(line.name())));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>%n",
+                        LEFT + plotWidth + 10,
+                        top + 14 + 18 * named++,
+                        line.colour(),
+                        Svg.escape(line.name())));
             }
         }
     }

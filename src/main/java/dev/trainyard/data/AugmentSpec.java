@@ -16,14 +16,18 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Normalisation and training-time augmentation")
 public record AugmentSpec(
-        @Schema(minimum = "0", maximum = "16", defaultValue = "4") Integer randomCrop,
+        @Schema(minimum = "0", maximum = "16", defaultValue = "4")
+        Integer randomCrop,
+
         @Schema(defaultValue = "true") Boolean horizontalFlip,
         @Schema(defaultValue = "true") Boolean normalize) {
 
     public static final AugmentSpec NONE = new AugmentSpec(0, false, false);
 
     public AugmentSpec withDefaults() {
-        return new AugmentSpec(randomCrop == null ? 4 : randomCrop, horizontalFlip == null ? Boolean.TRUE : horizontalFlip,
+        return new AugmentSpec(
+                randomCrop == null ? 4 : randomCrop,
+                horizontalFlip == null ? Boolean.TRUE : horizontalFlip,
                 normalize == null ? Boolean.TRUE : normalize);
     }
 

@@ -15,11 +15,11 @@ import java.util.List;
 final class Cifar10Archive {
 
     static final String FOLDER = "cifar-10-batches-bin";
-    static final List<String> TRAIN_FILES = List.of(
-            "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
+    static final List<String> TRAIN_FILES =
+            List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
     static final String TEST_FILE = "test_batch.bin";
-    static final List<String> CLASSES = List.of(
-            "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+    static final List<String> CLASSES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
     static final int IMAGE_BYTES = 3 * 32 * 32;
     static final int RECORD_BYTES = 1 + IMAGE_BYTES;
     static final int NOMINAL_TRAIN = 50_000;

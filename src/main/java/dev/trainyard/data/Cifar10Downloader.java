@@ -1,5 +1,6 @@
 package dev.trainyard.data;
 
+import dev.trainyard.system.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import dev.trainyard.system.Sha256;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -48,8 +48,8 @@ final class Cifar10Downloader {
             log.info("Downloading CIFAR-10 from {} into {}", properties.url(), target);
             String sha256 = fetch(archive);
             if (!sha256.equals(properties.sha256())) {
-                throw new IOException("the archive from " + properties.url() + " has SHA-256 " + sha256
-                        + ", expected " + properties.sha256() + "; it was discarded");
+                throw new IOException("the archive from " + properties.url() + " has SHA-256 " + sha256 + ", expected "
+                        + properties.sha256() + "; it was discarded");
             }
             unpack(archive, unpacked);
             Path folder = unpacked.resolve(Cifar10Archive.FOLDER);
@@ -65,14 +65,18 @@ final class Cifar10Downloader {
     }
 
     private String fetch(Path archive) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(properties.url()).timeout(properties.timeout()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(properties.url())
+                .timeout(properties.timeout())
+                .GET()
+                .build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest digest = Sha256.digest();
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + properties.url() + " answered HTTP " + response.statusCode());
             }
-            try (InputStream in = new DigestInputStream(body, digest); OutputStream out = Files.newOutputStream(archive)) {
+            try (InputStream in = new DigestInputStream(body, digest);
+                    OutputStream out = Files.newOutputStream(archive)) {
                 in.transferTo(out);
             }
         }
@@ -81,7 +85,7 @@ final class Cifar10Downloader {
 
     private static void unpack(Path archive, Path into) throws IOException {
         try (InputStream file = Files.newInputStream(archive);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path destination = into.resolve(entry.getName()).normalize();

@@ -18,8 +18,12 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("trainyard.datasets.cifar10")
 public record Cifar10Properties(
-        @NotNull @DefaultValue("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz") URI url,
-        @NotNull @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits")
-        @DefaultValue("c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd") String sha256,
-        @NotNull @DefaultValue("30m") Duration timeout) {
-}
+        @NotNull @DefaultValue("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")
+        URI url,
+
+        @NotNull
+        @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits")
+        @DefaultValue("c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd")
+        String sha256,
+
+        @NotNull @DefaultValue("30m") Duration timeout) {}

@@ -30,8 +30,7 @@ sealed interface Dataset permits Dataset.Cifar10, Dataset.ImageFolders {
     DatasetUnavailableException unreadable(IOException cause);
 
     /** @param test null without a test set */
-    record Images(LabeledImages train, LabeledImages test) {
-    }
+    record Images(LabeledImages train, LabeledImages test) {}
 
     /**
      * The CIFAR-10 binary archive, downloaded once when its folder is absent.
@@ -39,8 +38,14 @@ sealed interface Dataset permits Dataset.Cifar10, Dataset.ImageFolders {
      * @param downloadLock shared by every job, so that one download runs at a time
      * @param dataRoot     the data directory, left out of messages a client sees
      */
-    record Cifar10(Cifar10Archive archive, Integer trainLimit, Integer testLimit, Cifar10Downloader downloader,
-                   ReentrantLock downloadLock, Path dataRoot) implements Dataset {
+    record Cifar10(
+            Cifar10Archive archive,
+            Integer trainLimit,
+            Integer testLimit,
+            Cifar10Downloader downloader,
+            ReentrantLock downloadLock,
+            Path dataRoot)
+            implements Dataset {
 
         @Override
         public void checkFolders(String at, Violations violations) {
@@ -55,7 +60,9 @@ sealed interface Dataset permits Dataset.Cifar10, Dataset.ImageFolders {
 
         @Override
         public List<Path> files() {
-            return Cifar10Archive.allFiles().stream().map(name -> archive.folder().resolve(name)).toList();
+            return Cifar10Archive.allFiles().stream()
+                    .map(name -> archive.folder().resolve(name))
+                    .toList();
         }
 
         @Override
@@ -81,11 +88,16 @@ sealed interface Dataset permits Dataset.Cifar10, Dataset.ImageFolders {
 
         @Override
         public DatasetUnavailableException unreadable(IOException cause) {
-            String reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-            return new DatasetUnavailableException("CIFAR-10 is not available (" + reason.replace(
-                    dataRoot.toString(), "<data-dir>") + "). Put data_batch_1.bin ... data_batch_5.bin and "
-                    + "test_batch.bin from cifar-10-binary.tar.gz into <data-dir>/datasets/" + Cifar10Archive.FOLDER
-                    + "/, or set trainyard.datasets.cifar10.url to a reachable copy of the archive.", cause);
+            String reason = cause.getMessage() != null
+                    ? cause.getMessage()
+                    : cause.getClass().getSimpleName();
+            return new DatasetUnavailableException(
+                    "CIFAR-10 is not available (" + reason.replace(dataRoot.toString(), "<data-dir>")
+                            + "). Put data_batch_1.bin ... data_batch_5.bin and "
+                            + "test_batch.bin from cifar-10-binary.tar.gz into <data-dir>/datasets/"
+                            + Cifar10Archive.FOLDER
+                            + "/, or set trainyard.datasets.cifar10.url to a reachable copy of the archive.",
+                    cause);
         }
     }
 
@@ -96,8 +108,15 @@ sealed interface Dataset permits Dataset.Cifar10, Dataset.ImageFolders {
      * @param testPath the test folder, laid out the same way, or null
      * @param cache    decoded folders kept on disk, or null to decode every time
      */
-    record ImageFolders(String path, String testPath, Integer trainLimit, Integer testLimit, DatasetFolders folders,
-                        ImageDecoder decoder, DecodedImageCache cache) implements Dataset {
+    record ImageFolders(
+            String path,
+            String testPath,
+            Integer trainLimit,
+            Integer testLimit,
+            DatasetFolders folders,
+            ImageDecoder decoder,
+            DecodedImageCache cache)
+            implements Dataset {
 
         @Override
         public void checkFolders(String at, Violations violations) {
@@ -147,8 +166,8 @@ sealed interface Dataset permits Dataset.Cifar10, Dataset.ImageFolders {
             List<String> classes = trainFolder.classNames();
             LabeledImages train = decode(trainFolder, trainFolder.list(classes, trainLimit));
             ImageFolder testFolder = testPath == null ? null : imageFolder(folder(testPath));
-            return new Images(train, testFolder == null ? null
-                    : decode(testFolder, testFolder.list(classes, testLimit)));
+            return new Images(
+                    train, testFolder == null ? null : decode(testFolder, testFolder.list(classes, testLimit)));
         }
 
         @Override

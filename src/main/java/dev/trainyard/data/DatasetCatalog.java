@@ -27,24 +27,41 @@ public class DatasetCatalog {
     private final ReentrantLock downloadLock = new ReentrantLock();
     private final DecodedImageCache decodedCache;
 
-    public DatasetCatalog(DataDirectory dataDirectory, Cifar10Properties cifar10, DecodedCacheProperties cache,
-                          ImageDecoder decoder, Clock clock) {
+    public DatasetCatalog(
+            DataDirectory dataDirectory,
+            Cifar10Properties cifar10,
+            DecodedCacheProperties cache,
+            ImageDecoder decoder,
+            Clock clock) {
         this.dataDirectory = dataDirectory;
         this.folders = new DatasetFolders(dataDirectory.datasets());
         this.decoder = decoder;
         this.downloader = new Cifar10Downloader(cifar10);
-        this.decodedCache = cache.entries() == 0 ? null
+        this.decodedCache = cache.entries() == 0
+                ? null
                 : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries(), clock);
     }
 
     /** The dataset a spec names, by its kind. */
     private Dataset dataset(DatasetSpec spec) {
         return switch (spec.withDefaults().name()) {
-            case DatasetSpec.IMAGE_FOLDER -> new Dataset.ImageFolders(spec.path(), spec.testPath(), spec.trainLimit(),
-                    spec.testLimit(), folders, decoder, decodedCache);
-            case DatasetSpec.CIFAR10 -> new Dataset.Cifar10(new Cifar10Archive(
-                    dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders), spec.trainLimit(),
-                    spec.testLimit(), downloader, downloadLock, dataDirectory.root());
+            case DatasetSpec.IMAGE_FOLDER ->
+                new Dataset.ImageFolders(
+                        spec.path(),
+                        spec.testPath(),
+                        spec.trainLimit(),
+                        spec.testLimit(),
+                        folders,
+                        decoder,
+                        decodedCache);
+            case DatasetSpec.CIFAR10 ->
+                new Dataset.Cifar10(
+                        new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders),
+                        spec.trainLimit(),
+                        spec.testLimit(),
+                        downloader,
+                        downloadLock,
+                        dataDirectory.root());
             default -> throw new IllegalArgumentException("no dataset kind " + spec.name());
         };
     }

@@ -20,12 +20,18 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Dataset, limits and validation split")
 public record DatasetSpec(
-        @Schema(allowableValues = {"cifar10", "imagefolder"}, defaultValue = "cifar10") String name,
+        @Schema(
+                allowableValues = {"cifar10", "imagefolder"},
+                defaultValue = "cifar10")
+        String name,
+
         String path,
         String testPath,
         Integer trainLimit,
         Integer testLimit,
-        @Schema(minimum = "0", maximum = "0.5", defaultValue = "0") Double validationFraction) {
+
+        @Schema(minimum = "0", maximum = "0.5", defaultValue = "0")
+        Double validationFraction) {
 
     public static final String CIFAR10 = "cifar10";
     public static final String IMAGE_FOLDER = "imagefolder";
@@ -37,7 +43,12 @@ public record DatasetSpec(
     }
 
     public DatasetSpec withDefaults() {
-        return new DatasetSpec(name == null ? CIFAR10 : name, path, testPath, trainLimit, testLimit,
+        return new DatasetSpec(
+                name == null ? CIFAR10 : name,
+                path,
+                testPath,
+                trainLimit,
+                testLimit,
                 validationFraction == null ? 0.0 : validationFraction);
     }
 
@@ -51,8 +62,10 @@ public record DatasetSpec(
         }
         boolean imageFolder = IMAGE_FOLDER.equals(name);
         if (imageFolder && (path == null || path.isBlank())) {
-            violations.add(at + ".path", "is required for an imagefolder dataset: a folder under the data "
-                    + "directory's datasets/ with one sub-folder per class");
+            violations.add(
+                    at + ".path",
+                    "is required for an imagefolder dataset: a folder under the data "
+                            + "directory's datasets/ with one sub-folder per class");
         }
         if (!imageFolder && path != null) {
             violations.add(at + ".path", "applies to imagefolder datasets only; remove it");

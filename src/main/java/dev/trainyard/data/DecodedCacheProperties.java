@@ -13,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("trainyard.datasets.decoded-cache")
-public record DecodedCacheProperties(@Min(0) @DefaultValue("4") int entries) {
-}
+public record DecodedCacheProperties(
+        @Min(0) @DefaultValue("4") int entries) {}

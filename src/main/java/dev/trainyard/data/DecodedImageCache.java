@@ -1,5 +1,7 @@
 package dev.trainyard.data;
 
+import dev.trainyard.system.AtomicFiles;
+import dev.trainyard.system.Sha256;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -16,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import dev.trainyard.system.AtomicFiles;
-import dev.trainyard.system.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +39,7 @@ final class DecodedImageCache {
     private static final int MAGIC = 0x54594443;
     /** why: part of the key, so entries written by a decoder that scaled differently are never read. */
     private static final int FORMAT = 1;
+
     private static final String SUFFIX = ".images";
     /** why: another job may be writing an entry right now; a temporary file this old was left by a crash. */
     private static final Duration UNFINISHED_WRITE_AGE = Duration.ofHours(1);
@@ -71,7 +72,9 @@ final class DecodedImageCache {
             markUsed(entry);
             prune();
         } catch (IOException e) {
-            log.warn("Could not cache the decoded images in {} ({}); the next job decodes them again", folder,
+            log.warn(
+                    "Could not cache the decoded images in {} ({}); the next job decodes them again",
+                    folder,
                     e.getMessage());
         }
         return images;
@@ -83,8 +86,9 @@ final class DecodedImageCache {
                 .getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < listing.count(); i++) {
             Path file = listing.files().get(i);
-            digest.update((file.toRealPath() + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis()
-                    + ":" + listing.labels()[i] + "\n").getBytes(StandardCharsets.UTF_8));
+            digest.update((file.toRealPath() + ":" + Files.size(file) + ":"
+                            + Files.getLastModifiedTime(file).toMillis() + ":" + listing.labels()[i] + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         return Sha256.hex(digest);
     }
@@ -114,8 +118,8 @@ final class DecodedImageCache {
 
     private void write(Path entry, LabeledImages images) throws IOException {
         AtomicFiles.write(entry, partial -> {
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(partial), 1 << 16))) {
+            try (DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16))) {
                 out.writeInt(MAGIC);
                 out.writeInt(FORMAT);
                 out.writeInt(images.count());

@@ -28,6 +28,7 @@ public class ImageDecoder {
     static final int SIDE = 32;
     /** why: decoding every n-th pixel of a large image keeps at least this many on its shorter side for scaling. */
     private static final int DECODED_SIDE = 256;
+
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
 
@@ -77,12 +78,16 @@ public class ImageDecoder {
                 width = reader.getWidth(0);
                 height = reader.getHeight(0);
             } catch (IOException | RuntimeException e) {
-                throw new UnreadableImageException("is not a readable " + format.toUpperCase(Locale.ROOT)
-                        + " image: its header is damaged");
+                throw new UnreadableImageException(
+                        "is not a readable " + format.toUpperCase(Locale.ROOT) + " image: its header is damaged");
             }
             if (width < 1 || height < 1 || width * height > maxPixels) {
-                throw new UnreadableImageException(String.format(Locale.ROOT, "declares %dx%d pixels; at most %,d "
-                        + "pixels are accepted (trainyard.images.max-pixels)", width, height, maxPixels));
+                throw new UnreadableImageException(String.format(
+                        Locale.ROOT,
+                        "declares %dx%d pixels; at most %,d " + "pixels are accepted (trainyard.images.max-pixels)",
+                        width,
+                        height,
+                        maxPixels));
             }
             ImageReadParam subsampled = reader.getDefaultReadParam();
             int step = (int) Math.max(1, Math.min(width, height) / DECODED_SIDE);
@@ -90,8 +95,8 @@ public class ImageDecoder {
             try {
                 return reader.read(0, subsampled);
             } catch (IOException | RuntimeException e) {
-                throw new UnreadableImageException("could not be decoded as a " + format.toUpperCase(Locale.ROOT)
-                        + " image");
+                throw new UnreadableImageException(
+                        "could not be decoded as a " + format.toUpperCase(Locale.ROOT) + " image");
             }
         } finally {
             reader.dispose();

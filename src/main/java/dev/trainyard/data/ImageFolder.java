@@ -114,8 +114,7 @@ final class ImageFolder {
                 throw new UnreadableImageException(datasets.shown(file) + " " + e.getMessage());
             }
         }
-        return new LabeledImages(pixels, listing.labels().clone(), listing.count(), 3, SIDE, SIDE,
-                listing.classes());
+        return new LabeledImages(pixels, listing.labels().clone(), listing.count(), 3, SIDE, SIDE, listing.classes());
     }
 
     /** How many images the folder holds, without decoding them. */
@@ -128,13 +127,18 @@ final class ImageFolder {
     }
 
     List<String> classNames() throws IOException {
-        return classFolders().stream().map(path -> path.getFileName().toString()).toList();
+        return classFolders().stream()
+                .map(path -> path.getFileName().toString())
+                .toList();
     }
 
     private List<Path> images(Path classFolder) throws IOException {
         List<Path> images = new ArrayList<>();
         try (Stream<Path> entries = Files.list(classFolder)) {
-            for (Path entry : entries.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList()) {
+            for (Path entry : entries.filter(Files::isRegularFile)
+                    .filter(ImageFolder::isImage)
+                    .sorted()
+                    .toList()) {
                 datasets.confine(entry);
                 images.add(entry);
             }

@@ -13,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("trainyard.images")
-public record ImageProperties(@Min(1) @DefaultValue("25000000") long maxPixels) {
-}
+public record ImageProperties(
+        @Min(1) @DefaultValue("25000000") long maxPixels) {}

@@ -12,8 +12,8 @@ import java.util.Random;
  * @param labels  class index per image
  * @param classes class names, by index
  */
-public record LabeledImages(byte[] pixels, byte[] labels, int count, int channels, int height, int width,
-                            List<String> classes) {
+public record LabeledImages(
+        byte[] pixels, byte[] labels, int count, int channels, int height, int width, List<String> classes) {
 
     /** why: the hold-out must be the same for every job on the same data, so results compare. */
     static final long VALIDATION_SEED = 0x5EED_CAFEL;

@@ -72,14 +72,18 @@ public final class Minibatches {
         return order;
     }
 
-    private Iterator<DataSet> batches(int[] order, int fromBatch, AugmentSpec augmentation,
-                                      java.util.function.IntFunction<Random> randomOfBatch) {
+    private Iterator<DataSet> batches(
+            int[] order,
+            int fromBatch,
+            AugmentSpec augmentation,
+            java.util.function.IntFunction<Random> randomOfBatch) {
         return new Iterator<>() {
             private int next = Math.min(order.length, fromBatch * batchSize);
             // why: reused for every full batch (ND4J copies them off-heap), so that a step allocates no
             // 800 KB array on the heap for the garbage collector to move
             private final float[] features = new float[batchSize * images.imageSize()];
-            private final float[] labels = new float[batchSize * images.classes().size()];
+            private final float[] labels =
+                    new float[batchSize * images.classes().size()];
 
             @Override
             public boolean hasNext() {
@@ -93,7 +97,12 @@ public final class Minibatches {
                 }
                 int size = Math.min(batchSize, order.length - next);
                 boolean full = size == batchSize;
-                DataSet batch = assemble(order, next, size, augmentation, randomOfBatch.apply(next / batchSize),
+                DataSet batch = assemble(
+                        order,
+                        next,
+                        size,
+                        augmentation,
+                        randomOfBatch.apply(next / batchSize),
                         full ? features : new float[size * images.imageSize()],
                         full ? labels : new float[size * images.classes().size()]);
                 next += size;
@@ -102,8 +111,14 @@ public final class Minibatches {
         };
     }
 
-    private DataSet assemble(int[] order, int from, int size, AugmentSpec augmentation, Random random,
-                             float[] features, float[] labels) {
+    private DataSet assemble(
+            int[] order,
+            int from,
+            int size,
+            AugmentSpec augmentation,
+            Random random,
+            float[] features,
+            float[] labels) {
         int channels = images.channels();
         int height = images.height();
         int width = images.width();
@@ -136,7 +151,8 @@ public final class Minibatches {
                     int rowSource = channelSource + sy * width;
                     for (int x = 0; x < width; x++) {
                         int sx = (flip ? width - 1 - x : x) + dx;
-                        features[rowTarget + x] = sx < 0 || sx >= width ? padding : table[pixels[rowSource + sx] & 0xFF];
+                        features[rowTarget + x] =
+                                sx < 0 || sx >= width ? padding : table[pixels[rowSource + sx] & 0xFF];
                     }
                 }
             }

@@ -54,7 +54,6 @@ public record Normalization(float[] mean, float[] std) {
         return tables;
     }
 
-
     @Override
     public boolean equals(Object other) {
         return other instanceof Normalization that && Arrays.equals(mean, that.mean) && Arrays.equals(std, that.std);
@@ -67,6 +66,7 @@ public record Normalization(float[] mean, float[] std) {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Normalization[mean=%s, std=%s]", Arrays.toString(mean), Arrays.toString(std));
+        return String.format(
+                Locale.ROOT, "Normalization[mean=%s, std=%s]", Arrays.toString(mean), Arrays.toString(std));
     }
 }

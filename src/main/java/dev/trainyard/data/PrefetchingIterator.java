@@ -71,8 +71,7 @@ public final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable 
         producer.interrupt();
     }
 
-    private record Failure(RuntimeException cause) {
-    }
+    private record Failure(RuntimeException cause) {}
 
     /**
      * The consumer's thread was interrupted while it waited for the next item; its interrupt flag is set again.

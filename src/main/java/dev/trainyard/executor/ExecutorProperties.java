@@ -34,19 +34,28 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("trainyard.executor")
 public record ExecutorProperties(
-        @NotNull @Pattern(regexp = "auto|\\d{1,3}", message = "must be 'auto' or a number of slots")
-        @DefaultValue("auto") String slots,
+        @NotNull
+        @Pattern(regexp = "auto|\\d{1,3}", message = "must be 'auto' or a number of slots")
+        @DefaultValue("auto")
+        String slots,
+
         @NotNull @DefaultValue("5s") Duration pollInterval,
         @NotNull @DefaultValue("1s") Duration progressInterval,
         @Min(1) @Max(100) @DefaultValue("3") int maxAttempts,
         @Min(0) @Max(19) @DefaultValue("10") int trainingNice,
-        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{0,100}", message = "must be letters, digits, '.', '_' or '-'")
-        @DefaultValue("") String replicaId,
+
+        @NotNull
+        @Pattern(regexp = "[A-Za-z0-9._-]{0,100}", message = "must be letters, digits, '.', '_' or '-'")
+        @DefaultValue("")
+        String replicaId,
+
         @NotNull @DefaultValue("10s") Duration heartbeatInterval,
         @NotNull @DefaultValue("60s") Duration leaseTimeout) {
 
     public ExecutorProperties {
-        if (heartbeatInterval != null && leaseTimeout != null && leaseTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+        if (heartbeatInterval != null
+                && leaseTimeout != null
+                && leaseTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("trainyard.executor.lease-timeout (" + leaseTimeout + ") must be at "
                     + "least twice trainyard.executor.heartbeat-interval (" + heartbeatInterval + ")");
         }

@@ -17,8 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +63,15 @@ final class JobRun implements TrainingObserver {
     private StepReport last;
 
     /** A checkpoint on disk, with the epoch result it follows (null for one taken mid-epoch), not yet recorded. */
-    private record PendingCheckpoint(JobMetricsRepository.EpochMetric epoch, Checkpoint checkpoint) {
-    }
+    private record PendingCheckpoint(JobMetricsRepository.EpochMetric epoch, Checkpoint checkpoint) {}
 
-    JobRun(Lease lease, JobLifecycle lifecycle, TrainyardMetrics metrics, Duration progressInterval, Path log,
-           CheckpointStore checkpointFiles) {
+    JobRun(
+            Lease lease,
+            JobLifecycle lifecycle,
+            TrainyardMetrics metrics,
+            Duration progressInterval,
+            Path log,
+            CheckpointStore checkpointFiles) {
         this.lease = lease;
         this.checkpointFiles = checkpointFiles;
         this.jobId = lease.jobId();
@@ -97,7 +101,6 @@ final class JobRun implements TrainingObserver {
         return stopRequested;
     }
 
-
     @Override
     public void started(int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record) {
         this.stepsPerEpoch = stepsPerEpoch;
@@ -107,8 +110,9 @@ final class JobRun implements TrainingObserver {
         if (firstStep > 0) {
             log("resuming at step %d (epoch %d) from a checkpoint", firstStep, firstEpoch + 1);
         } else {
-            log("training: %d epochs of %d steps, %d steps in all", totalSteps / stepsPerEpoch, stepsPerEpoch,
-                    totalSteps);
+            log(
+                    "training: %d epochs of %d steps, %d steps in all",
+                    totalSteps / stepsPerEpoch, stepsPerEpoch, totalSteps);
         }
     }
 
@@ -121,8 +125,8 @@ final class JobRun implements TrainingObserver {
         epoch = step.epoch() + 1;
         last = step;
         pending.add(new JobMetricsRepository.StepMetric(step.step(), step.epoch(), step.loss(), step.learningRate()));
-        metrics.stepFinished(jobId, step.loss(), step.learningRate(), imagesPerSecond(),
-                Duration.ofNanos((long) (step.seconds() * 1e9)));
+        metrics.stepFinished(jobId, step.loss(), step.learningRate(), imagesPerSecond(), Duration.ofNanos((long)
+                (step.seconds() * 1e9)));
         if (System.nanoTime() - lastFlush >= progressIntervalNanos) {
             flush();
         }
@@ -135,15 +139,30 @@ final class JobRun implements TrainingObserver {
         epochsFinished = report.epoch();
         Evaluation validation = report.validation();
         Evaluation test = report.test();
-        pendingCheckpoints.add(new PendingCheckpoint(new JobMetricsRepository.EpochMetric(report.epoch(),
-                report.trainLoss(), validation == null ? null : validation.loss(),
-                validation == null ? null : validation.accuracy(), test == null ? null : test.loss(),
-                test == null ? null : test.accuracy(), report.seconds()), checkpoint));
+        pendingCheckpoints.add(new PendingCheckpoint(
+                new JobMetricsRepository.EpochMetric(
+                        report.epoch(),
+                        report.trainLoss(),
+                        validation == null ? null : validation.loss(),
+                        validation == null ? null : validation.accuracy(),
+                        test == null ? null : test.loss(),
+                        test == null ? null : test.accuracy(),
+                        report.seconds()),
+                checkpoint));
         flush();
-        metrics.epochFinished(jobId, report.epoch(), validation == null ? Double.NaN : validation.accuracy(),
+        metrics.epochFinished(
+                jobId,
+                report.epoch(),
+                validation == null ? Double.NaN : validation.accuracy(),
                 test == null ? Double.NaN : test.accuracy());
-        log("epoch %d: train loss %.4f%s%s, %.1f s, %.0f images/s", report.epoch(), report.trainLoss(),
-                describe("validation", validation), describe("test", test), report.seconds(), imagesPerSecond());
+        log(
+                "epoch %d: train loss %.4f%s%s, %.1f s, %.0f images/s",
+                report.epoch(),
+                report.trainLoss(),
+                describe("validation", validation),
+                describe("test", test),
+                report.seconds(),
+                imagesPerSecond());
     }
 
     @Override
@@ -153,8 +172,15 @@ final class JobRun implements TrainingObserver {
     }
 
     private static String describe(String split, Evaluation result) {
-        return result == null ? "" : String.format(Locale.ROOT, ", %s loss %.4f, %s accuracy %.4f", split,
-                result.loss(), split, result.accuracy());
+        return result == null
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        ", %s loss %.4f, %s accuracy %.4f",
+                        split,
+                        result.loss(),
+                        split,
+                        result.accuracy());
     }
 
     /** Images trained by this attempt over the wall time of its steps. */
@@ -177,8 +203,11 @@ final class JobRun implements TrainingObserver {
     void log(String format, Object... values) {
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, Instant.now() + " " + String.format(Locale.ROOT, format, values) + "\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    Instant.now() + " " + String.format(Locale.ROOT, format, values) + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             log.warn("Cannot write {}: {}", logFile, e.getMessage());
         }
@@ -195,8 +224,18 @@ final class JobRun implements TrainingObserver {
             return;
         }
         try {
-            lifecycle.progressed(lease, new Job.Progress(epoch, last.step() + 1, null, null, last.loss(),
-                    last.learningRate(), imagesPerSecond(), etaSeconds()), List.copyOf(pending));
+            lifecycle.progressed(
+                    lease,
+                    new Job.Progress(
+                            epoch,
+                            last.step() + 1,
+                            null,
+                            null,
+                            last.loss(),
+                            last.learningRate(),
+                            imagesPerSecond(),
+                            etaSeconds()),
+                    List.copyOf(pending));
             pending.clear();
             while (!pendingCheckpoints.isEmpty()) {
                 PendingCheckpoint next = pendingCheckpoints.get(0);
@@ -206,8 +245,9 @@ final class JobRun implements TrainingObserver {
                 pendingCheckpoints.remove(0);
                 deleteFiles(dropped);
             }
-        } catch (TransientDataAccessException | DataAccessResourceFailureException
-                 | CannotCreateTransactionException e) {
+        } catch (TransientDataAccessException
+                | DataAccessResourceFailureException
+                | CannotCreateTransactionException e) {
             log.warn("Job {}: progress kept in memory, the database is unavailable ({})", jobId, e.getMessage());
         }
     }
@@ -218,7 +258,10 @@ final class JobRun implements TrainingObserver {
             try {
                 checkpointFiles.delete(checkpoint);
             } catch (IOException e) {
-                log.warn("Job {}: could not delete {} ({}); it is swept later", jobId, checkpoint.file(),
+                log.warn(
+                        "Job {}: could not delete {} ({}); it is swept later",
+                        jobId,
+                        checkpoint.file(),
                         e.getMessage());
             }
         }
@@ -236,8 +279,9 @@ final class JobRun implements TrainingObserver {
         }
         try {
             lifecycle.requireHeld(lease);
-        } catch (TransientDataAccessException | DataAccessResourceFailureException
-                 | CannotCreateTransactionException e) {
+        } catch (TransientDataAccessException
+                | DataAccessResourceFailureException
+                | CannotCreateTransactionException e) {
             throw new LeaseLostException(lease);
         }
     }

@@ -22,8 +22,10 @@ class PostgresSessions {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                if (bean instanceof HikariDataSource pool && pool.getJdbcUrl() != null
-                        && pool.getJdbcUrl().startsWith("jdbc:postgresql:") && pool.getConnectionInitSql() == null) {
+                if (bean instanceof HikariDataSource pool
+                        && pool.getJdbcUrl() != null
+                        && pool.getJdbcUrl().startsWith("jdbc:postgresql:")
+                        && pool.getConnectionInitSql() == null) {
                     pool.setConnectionInitSql("SET idle_in_transaction_session_timeout = "
                             + settings.getObject().leaseTimeout().toMillis());
                 }

@@ -15,5 +15,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("trainyard.shutdown")
-public record ShutdownProperties(@NotNull @DefaultValue("30s") Duration grace) {
-}
+public record ShutdownProperties(
+        @NotNull @DefaultValue("30s") Duration grace) {}

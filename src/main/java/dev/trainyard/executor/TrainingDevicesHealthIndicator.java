@@ -26,8 +26,8 @@ class TrainingDevicesHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         List<TrainingDevice> devices = runtime.devices();
-        Health.Builder health = devices.stream().anyMatch(TrainingDevice::canTrain) ? Health.up()
-                : Health.outOfService();
+        Health.Builder health =
+                devices.stream().anyMatch(TrainingDevice::canTrain) ? Health.up() : Health.outOfService();
         health.withDetail("backend", runtime.backend());
         for (TrainingDevice device : devices) {
             Map<String, Object> details = new LinkedHashMap<>();

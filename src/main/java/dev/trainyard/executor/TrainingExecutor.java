@@ -16,9 +16,9 @@ import dev.trainyard.system.JobFolder;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.Dl4jRuntime;
-import dev.trainyard.training.TrainingDevice;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.Trainer;
+import dev.trainyard.training.TrainingDevice;
 import dev.trainyard.training.TrainingDivergedException;
 import dev.trainyard.training.TrainingOutcome;
 import dev.trainyard.training.TrainingRequest;
@@ -73,9 +73,15 @@ public class TrainingExecutor implements SmartLifecycle {
     private ScheduledExecutorService leases;
     private volatile boolean running;
 
-    public TrainingExecutor(JobLifecycle lifecycle, Trainer trainer, TrainyardMetrics metrics,
-                            JobArtifacts artifacts, ExecutorProperties properties, ShutdownProperties shutdown,
-                            Dl4jRuntime runtime, DiskSpace disk) {
+    public TrainingExecutor(
+            JobLifecycle lifecycle,
+            Trainer trainer,
+            TrainyardMetrics metrics,
+            JobArtifacts artifacts,
+            ExecutorProperties properties,
+            ShutdownProperties shutdown,
+            Dl4jRuntime runtime,
+            DiskSpace disk) {
         this.disk = disk;
         this.lifecycle = lifecycle;
         this.trainer = trainer;
@@ -92,11 +98,14 @@ public class TrainingExecutor implements SmartLifecycle {
         report(lifecycle.recoverClaimedBy(replicaId + "/", properties.maxAttempts()));
         report(lifecycle.recoverExpired(properties.leaseTimeout(), properties.maxAttempts()));
         running = true;
-        List<Integer> trainable = runtime.devices().stream().filter(TrainingDevice::canTrain)
-                .map(TrainingDevice::index).toList();
+        List<Integer> trainable = runtime.devices().stream()
+                .filter(TrainingDevice::canTrain)
+                .map(TrainingDevice::index)
+                .toList();
         int count = trainable.isEmpty() ? 0 : properties.slotCount(trainable.size());
         if (trainable.isEmpty()) {
-            log.error("No device of the {} backend can train: this replica claims no jobs (see /actuator/health)",
+            log.error(
+                    "No device of the {} backend can train: this replica claims no jobs (see /actuator/health)",
                     runtime.backend());
         }
         for (int slot = 0; slot < count; slot++) {
@@ -109,7 +118,10 @@ public class TrainingExecutor implements SmartLifecycle {
         leases = Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, "trainyard-leases"));
         long period = properties.heartbeatInterval().toMillis();
         leases.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
-        log.info("Executor started as replica {} with {} slot(s) on the {} backend", replicaId, count,
+        log.info(
+                "Executor started as replica {} with {} slot(s) on the {} backend",
+                replicaId,
+                count,
                 runtime.backend());
     }
 
@@ -129,7 +141,9 @@ public class TrainingExecutor implements SmartLifecycle {
             for (Thread slot : slots) {
                 slot.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
                 if (slot.isAlive()) {
-                    log.warn("{} did not stop within the shutdown grace of {}; interrupting it", slot.getName(),
+                    log.warn(
+                            "{} did not stop within the shutdown grace of {}; interrupting it",
+                            slot.getName(),
                             shutdown.grace());
                     slot.interrupt();
                 }
@@ -153,12 +167,11 @@ public class TrainingExecutor implements SmartLifecycle {
                 switch (lifecycle.renew(run.lease())) {
                     case LOST -> run.leaseLost();
                     case CANCEL_REQUESTED -> run.requestStop();
-                    case HELD -> {
-                    }
+                    case HELD -> {}
                 }
             }
-            JobLifecycle.Recovery recovery = lifecycle.recoverExpired(properties.leaseTimeout(),
-                    properties.maxAttempts());
+            JobLifecycle.Recovery recovery =
+                    lifecycle.recoverExpired(properties.leaseTimeout(), properties.maxAttempts());
             report(recovery);
             if (!recovery.requeued().isEmpty()) {
                 wakeups.release(recovery.requeued().size());
@@ -170,11 +183,17 @@ public class TrainingExecutor implements SmartLifecycle {
 
     private void report(JobLifecycle.Recovery recovery) {
         if (!recovery.requeued().isEmpty()) {
-            log.warn("Re-queued {} job(s) whose holder stopped renewing its lease; they resume from their last "
-                    + "checkpoint: {}", recovery.requeued().size(), recovery.requeued());
+            log.warn(
+                    "Re-queued {} job(s) whose holder stopped renewing its lease; they resume from their last "
+                            + "checkpoint: {}",
+                    recovery.requeued().size(),
+                    recovery.requeued());
         }
         if (!recovery.failed().isEmpty()) {
-            log.warn("Failed {} job(s) after {} attempts: {}", recovery.failed().size(), properties.maxAttempts(),
+            log.warn(
+                    "Failed {} job(s) after {} attempts: {}",
+                    recovery.failed().size(),
+                    properties.maxAttempts(),
                     recovery.failed());
         }
     }
@@ -247,8 +266,7 @@ public class TrainingExecutor implements SmartLifecycle {
         Lease lease = Lease.of(job);
         JobFolder files = artifacts.folder(id);
         CheckpointStore checkpoints = new CheckpointStore(files.checkpoints());
-        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), files.log(),
-                checkpoints);
+        JobRun run = new JobRun(lease, lifecycle, metrics, properties.progressInterval(), files.log(), checkpoints);
         active.put(id, run);
         log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
         run.log("attempt %d on %s", job.attempt(), claimant);
@@ -256,7 +274,8 @@ public class TrainingExecutor implements SmartLifecycle {
             if (job.cancelRequested()) {
                 run.requestStop();
             }
-            Checkpoint resume = lifecycle.resumePoint(lease, checkpoints::isIntact).orElse(null);
+            Checkpoint resume =
+                    lifecycle.resumePoint(lease, checkpoints::isIntact).orElse(null);
             TrainingOutcome outcome = trainer.train(request(job, resume), run);
             run.flush();
             if (outcome == TrainingOutcome.COMPLETED) {
@@ -267,7 +286,9 @@ public class TrainingExecutor implements SmartLifecycle {
                 release(run, "released on shutdown; it resumes from its checkpoint");
             }
         } catch (LeaseLostException e) {
-            log.warn("Stopped job {}: attempt {} lost its lease to another replica; wrote nothing more", id,
+            log.warn(
+                    "Stopped job {}: attempt {} lost its lease to another replica; wrote nothing more",
+                    id,
                     job.attempt());
             run.log("attempt %d stopped: its lease was taken over", job.attempt());
         } catch (DatasetUnavailableException e) {
@@ -283,15 +304,26 @@ public class TrainingExecutor implements SmartLifecycle {
             }
             if (DiskSpace.isOutOfSpace(e)) {
                 run.flush();
-                end(run, JobState.FAILED, new Job.JobError(JobErrorCode.DISK_FULL, "a write found no space left "
-                        + "under the data directory (" + DiskSpace.describe(disk.freeBytes()) + " free now); the "
-                        + "last checkpoint is kept: free some space, then POST /api/v1/jobs/" + id + "/retry to "
-                        + "resume from it"));
+                end(
+                        run,
+                        JobState.FAILED,
+                        new Job.JobError(
+                                JobErrorCode.DISK_FULL,
+                                "a write found no space left "
+                                        + "under the data directory (" + DiskSpace.describe(disk.freeBytes())
+                                        + " free now); the "
+                                        + "last checkpoint is kept: free some space, then POST /api/v1/jobs/" + id
+                                        + "/retry to "
+                                        + "resume from it"));
                 return;
             }
             log.error("Job {} failed", id, e);
-            end(run, JobState.FAILED, new Job.JobError(JobErrorCode.TRAINING_ERROR,
-                    withoutPaths(e.getClass().getSimpleName() + ": " + e.getMessage())));
+            end(
+                    run,
+                    JobState.FAILED,
+                    new Job.JobError(
+                            JobErrorCode.TRAINING_ERROR,
+                            withoutPaths(e.getClass().getSimpleName() + ": " + e.getMessage())));
         } finally {
             active.remove(id);
             metrics.trainingEnded(id);
@@ -306,7 +338,8 @@ public class TrainingExecutor implements SmartLifecycle {
     private static boolean interruptedByShutdown(Throwable e) {
         boolean flagged = Thread.interrupted();
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof InterruptedException || cause instanceof java.nio.channels.ClosedByInterruptException
+            if (cause instanceof InterruptedException
+                    || cause instanceof java.nio.channels.ClosedByInterruptException
                     || cause instanceof java.io.InterruptedIOException) {
                 return true;
             }
@@ -331,16 +364,26 @@ public class TrainingExecutor implements SmartLifecycle {
             run.deleteFiles(lifecycle.finish(run.lease(), state, error));
             run.log("%s%s", state, error == null ? "" : " (" + error.code().code() + "): " + error.message());
         } catch (LeaseLostException e) {
-            log.warn("Job {} ended here as {}, but another attempt holds it now; not recorded", run.lease().jobId(),
+            log.warn(
+                    "Job {} ended here as {}, but another attempt holds it now; not recorded",
+                    run.lease().jobId(),
                     state);
         }
     }
 
     private TrainingRequest request(Job job, Checkpoint resume) {
         JobSpec spec = job.spec();
-        return new TrainingRequest(ModelArchitecture.byId(spec.model()).orElseThrow(), spec.dataset(), spec.augment(),
-                spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.seed(),
-                artifacts.folder(job.id()), resume);
+        return new TrainingRequest(
+                ModelArchitecture.byId(spec.model()).orElseThrow(),
+                spec.dataset(),
+                spec.augment(),
+                spec.epochs(),
+                spec.batchSize(),
+                spec.optimizer(),
+                spec.schedule(),
+                spec.seed(),
+                artifacts.folder(job.id()),
+                resume);
     }
 
     private void sleepQuietly() {

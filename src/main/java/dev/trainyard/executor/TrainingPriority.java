@@ -21,8 +21,7 @@ final class TrainingPriority {
     private static final Logger log = LoggerFactory.getLogger(TrainingPriority.class);
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
 
-    private TrainingPriority() {
-    }
+    private TrainingPriority() {}
 
     /**
      * Sets the calling thread's nice value to {@code niceness} if that lowers its priority; a thread that already
@@ -40,7 +39,8 @@ final class TrainingPriority {
             // resolves to <pid>/task/<tid>: the kernel id of the calling thread
             String threadId = Files.readSymbolicLink(THREAD_SELF).getFileName().toString();
             Process renice = new ProcessBuilder("renice", "-n", Integer.toString(niceness), "-p", threadId)
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(renice.getInputStream().readAllBytes()).strip();
             if (!renice.waitFor(10, TimeUnit.SECONDS) || renice.exitValue() != 0) {
                 log.warn("Training keeps its default priority: renice answered '{}'", output);
@@ -48,7 +48,8 @@ final class TrainingPriority {
             }
             log.info("Training thread {} runs at nice {}, below the web threads", threadId, niceness);
         } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
-            log.warn("Training keeps its default priority ({}); API requests may wait behind training steps",
+            log.warn(
+                    "Training keeps its default priority ({}); API requests may wait behind training steps",
                     e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

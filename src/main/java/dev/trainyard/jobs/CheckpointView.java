@@ -14,12 +14,25 @@ import java.time.Instant;
  * @param best               the checkpoint {@code ?which=best} downloads
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record CheckpointView(int epoch, long step, boolean atEpochEnd, Double validationAccuracy, long sizeBytes,
-                             String sha256, Instant createdAt, boolean best) {
+public record CheckpointView(
+        int epoch,
+        long step,
+        boolean atEpochEnd,
+        Double validationAccuracy,
+        long sizeBytes,
+        String sha256,
+        Instant createdAt,
+        boolean best) {
 
     static CheckpointView of(Checkpoint checkpoint, boolean best) {
-        return new CheckpointView(checkpoint.epoch(), checkpoint.step(), checkpoint.atEpochEnd(),
-                checkpoint.validationAccuracy(), checkpoint.sizeBytes(), checkpoint.sha256(), checkpoint.createdAt(),
+        return new CheckpointView(
+                checkpoint.epoch(),
+                checkpoint.step(),
+                checkpoint.atEpochEnd(),
+                checkpoint.validationAccuracy(),
+                checkpoint.sizeBytes(),
+                checkpoint.sha256(),
+                checkpoint.createdAt(),
                 best);
     }
 }

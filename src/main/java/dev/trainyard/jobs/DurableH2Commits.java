@@ -35,8 +35,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 @Configuration(proxyBeanMethods = false)
 class DurableH2Commits {
 
-    private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate",
-            "executeLargeUpdate", "executeBatch", "executeLargeBatch");
+    private static final Set<String> EXECUTES = Set.of(
+            "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch");
 
     @Bean
     static BeanPostProcessor checkpointEveryH2Commit() {
@@ -52,7 +52,9 @@ class DurableH2Commits {
     }
 
     static boolean isH2File(String url) {
-        return url != null && url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+        return url != null
+                && url.startsWith("jdbc:h2:")
+                && !url.startsWith("jdbc:h2:mem:")
                 && !url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=");
     }
 
@@ -77,8 +79,10 @@ class DurableH2Commits {
         }
 
         private Connection checkpointing(Connection connection) {
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, new CheckpointingConnection(connection, visibility));
+            return (Connection) Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class},
+                    new CheckpointingConnection(connection, visibility));
         }
     }
 
@@ -123,8 +127,11 @@ class DurableH2Commits {
         }
 
         private Object statement(Statement statement, Class<?> type) {
-            return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type},
-                    (proxy, method, args) -> EXECUTES.contains(method.getName()) ? execute(statement, method, args)
+            return Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(),
+                    new Class<?>[] {type},
+                    (proxy, method, args) -> EXECUTES.contains(method.getName())
+                            ? execute(statement, method, args)
                             : call(statement, method, args));
         }
 

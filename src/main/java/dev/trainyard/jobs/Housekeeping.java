@@ -29,8 +29,13 @@ class Housekeeping implements SmartLifecycle {
     private final Clock clock;
     private ScheduledExecutorService scheduler;
 
-    Housekeeping(IdempotencyKeys keys, JobRepository jobs, JobService service, JobFiles files,
-                 JobsProperties properties, Clock clock) {
+    Housekeeping(
+            IdempotencyKeys keys,
+            JobRepository jobs,
+            JobService service,
+            JobFiles files,
+            JobsProperties properties,
+            Clock clock) {
         this.keys = keys;
         this.jobs = jobs;
         this.service = service;
@@ -76,7 +81,9 @@ class Housekeeping implements SmartLifecycle {
                     deleted += service.deleteFinished(id) ? 1 : 0;
                 }
                 if (deleted > 0) {
-                    log.info("Deleted {} job(s) that finished more than {} ago (trainyard.jobs.retention)", deleted,
+                    log.info(
+                            "Deleted {} job(s) that finished more than {} ago (trainyard.jobs.retention)",
+                            deleted,
                             retention);
                 }
             });

@@ -12,8 +12,7 @@ import org.springframework.stereotype.Repository;
 class IdempotencyKeys {
 
     /** A key's first use: the hash of the request it came with and the job that request created. */
-    record Use(String requestHash, UUID jobId) {
-    }
+    record Use(String requestHash, UUID jobId) {}
 
     private final JdbcClient jdbc;
 

@@ -10,9 +10,21 @@ import java.util.UUID;
  * a {@link JobTransition}.
  * {@code run} records what the latest start ran on (versions, device, dataset fingerprint).
  */
-public record Job(UUID id, long seq, String owner, JobSpec spec, JobState state, long version, int attempt,
-                  Instant submittedAt, Instant startedAt, Instant finishedAt, boolean cancelRequested,
-                  Progress progress, JobError error, RunRecord run) {
+public record Job(
+        UUID id,
+        long seq,
+        String owner,
+        JobSpec spec,
+        JobState state,
+        long version,
+        int attempt,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        boolean cancelRequested,
+        Progress progress,
+        JobError error,
+        RunRecord run) {
 
     /**
      * How far training got.
@@ -23,9 +35,15 @@ public record Job(UUID id, long seq, String owner, JobSpec spec, JobState state,
      * @param etaSeconds      seconds to the end when the progress was written: remaining steps at that pace, plus
      *                        one evaluation per remaining epoch once an evaluation has been timed
      */
-    public record Progress(Integer epoch, Long step, Integer stepsPerEpoch, Long totalSteps, Double loss,
-                           Double learningRate, Double imagesPerSecond, Double etaSeconds) {
-    }
+    public record Progress(
+            Integer epoch,
+            Long step,
+            Integer stepsPerEpoch,
+            Long totalSteps,
+            Double loss,
+            Double learningRate,
+            Double imagesPerSecond,
+            Double etaSeconds) {}
 
     /**
      * Why a job failed.
@@ -33,8 +51,7 @@ public record Job(UUID id, long seq, String owner, JobSpec spec, JobState state,
      * @param code    the stable kind of failure
      * @param message what happened and what to do, in words
      */
-    public record JobError(JobErrorCode code, String message) {
-    }
+    public record JobError(JobErrorCode code, String message) {}
 
     /** @throws IllegalJobTransitionException when the lifecycle does not allow moving to {@code target} */
     public void requireMove(JobState target) {

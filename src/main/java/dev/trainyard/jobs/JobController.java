@@ -5,16 +5,15 @@ import dev.trainyard.system.ClientText;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Checkpoint;
-import dev.trainyard.training.ConfusionMatrix;
-import dev.trainyard.training.Trainer;
 import dev.trainyard.training.CheckpointStore;
+import dev.trainyard.training.ConfusionMatrix;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.ModelExport;
-import java.io.IOException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,15 +59,21 @@ class JobController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Submit a training job", description = "Unset fields take defaults; the response shows the "
-            + "effective spec. Unknown fields and out-of-range values answer 400 and store nothing. With an "
-            + "Idempotency-Key, a repeat of the same request within 24 h answers the job the first one created "
-            + "(201, header Idempotent-Replayed: true) and a different request with the key answers 422. Past the "
-            + "caller's limit of queued jobs: 429 with Retry-After.")
-    ResponseEntity<JobView> submit(@AuthenticationPrincipal Caller caller, @RequestBody JobSpec spec,
-                                   @Parameter(description = "the client's unique key for this submission, 1 to 200 "
-                                           + "visible ASCII characters")
-                                   @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+    @Operation(
+            summary = "Submit a training job",
+            description = "Unset fields take defaults; the response shows the "
+                    + "effective spec. Unknown fields and out-of-range values answer 400 and store nothing. With an "
+                    + "Idempotency-Key, a repeat of the same request within 24 h answers the job the first one created "
+                    + "(201, header Idempotent-Replayed: true) and a different request with the key answers 422. Past the "
+                    + "caller's limit of queued jobs: 429 with Retry-After.")
+    ResponseEntity<JobView> submit(
+            @AuthenticationPrincipal Caller caller,
+            @RequestBody JobSpec spec,
+            @Parameter(
+                            description = "the client's unique key for this submission, 1 to 200 "
+                                    + "visible ASCII characters")
+                    @RequestHeader(name = "Idempotency-Key", required = false)
+                    String idempotencyKey) {
         JobService.Submission submission = jobs.submit(caller, spec, idempotencyKey);
         Job job = submission.job();
         ResponseEntity.BodyBuilder created = ResponseEntity.created(URI.create("/api/v1/jobs/" + job.id()));
@@ -80,25 +85,32 @@ class JobController {
 
     @GetMapping
     @Operation(summary = "List jobs, newest first")
-    JobPage list(@AuthenticationPrincipal Caller caller,
-                 @Parameter(description = "only jobs in this state") @RequestParam(required = false) JobState state,
-                 @Parameter(description = "page size, 1..100") @RequestParam(defaultValue = "20") int limit,
-                 @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
-                 String cursor) {
+    JobPage list(
+            @AuthenticationPrincipal Caller caller,
+            @Parameter(description = "only jobs in this state") @RequestParam(required = false) JobState state,
+            @Parameter(description = "page size, 1..100") @RequestParam(defaultValue = "20") int limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         if (limit < 1 || limit > JobService.MAX_PAGE) {
-            throw InvalidRequestException.of("limit",
-                    "must be between 1 and " + JobService.MAX_PAGE + " (was " + limit + ")");
+            throw InvalidRequestException.of(
+                    "limit", "must be between 1 and " + JobService.MAX_PAGE + " (was " + limit + ")");
         }
         List<Job> page = jobs.list(caller, state, PageCursor.decode(cursor), limit);
         String waitingFor = jobs.waitingFor().orElse(null);
-        List<JobView> items = page.stream().map(job -> JobView.of(job, null, waitingFor, null)).toList();
-        String next = page.size() == limit ? PageCursor.encode(page.get(page.size() - 1).seq()) : null;
+        List<JobView> items = page.stream()
+                .map(job -> JobView.of(job, null, waitingFor, null))
+                .toList();
+        String next = page.size() == limit
+                ? PageCursor.encode(page.get(page.size() - 1).seq())
+                : null;
         return new JobPage(items, next);
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "A job's state, progress and per-epoch results", description = "The ETag changes whenever "
-            + "the job or its place in the queue does; with If-None-Match set to it the answer is 304 until then.")
+    @Operation(
+            summary = "A job's state, progress and per-epoch results",
+            description =
+                    "The ETag changes whenever "
+                            + "the job or its place in the queue does; with If-None-Match set to it the answer is 304 until then.")
     ResponseEntity<JobView> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, WebRequest request) {
         Job job = jobs.get(caller, id);
         Long queuePosition = job.state() == JobState.QUEUED ? jobs.queuePosition(job) : null;
@@ -112,8 +124,10 @@ class JobController {
     }
 
     @PostMapping("/{id}/cancel")
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running job stops "
-            + "before its next training step (202). A finished job answers 409.")
+    @Operation(
+            summary = "Cancel a job",
+            description = "A queued job is cancelled at once; a running job stops "
+                    + "before its next training step (202). A finished job answers 409.")
     ResponseEntity<JobView> cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         JobService.CancelOutcome outcome = jobs.cancel(caller, id);
         return ResponseEntity.status(outcome.cancelled() ? HttpStatus.OK : HttpStatus.ACCEPTED)
@@ -121,8 +135,11 @@ class JobController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a finished job", description = "Removes a SUCCEEDED, FAILED or CANCELLED job with "
-            + "its results, checkpoints, model and log (204). A queued or running job answers 409: cancel it first.")
+    @Operation(
+            summary = "Delete a finished job",
+            description =
+                    "Removes a SUCCEEDED, FAILED or CANCELLED job with "
+                            + "its results, checkpoints, model and log (204). A queued or running job answers 409: cancel it first.")
     @ApiResponse(responseCode = "204", description = "Deleted")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         jobs.delete(caller, id);
@@ -130,16 +147,19 @@ class JobController {
     }
 
     @PostMapping("/{id}/retry")
-    @Operation(summary = "Retry a failed job", description = "Queues a FAILED job again (200); it resumes from its "
-            + "newest checkpoint, e.g. after a disk_full once space is free, with its attempts counted afresh. Other "
-            + "states answer 409; past the caller's limit of queued jobs, 429.")
+    @Operation(
+            summary = "Retry a failed job",
+            description = "Queues a FAILED job again (200); it resumes from its "
+                    + "newest checkpoint, e.g. after a disk_full once space is free, with its attempts counted afresh. Other "
+                    + "states answer 409; past the caller's limit of queued jobs, 429.")
     JobView retry(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return view(jobs.retry(caller, id));
     }
 
     @GetMapping("/{id}/metrics")
-    @Operation(summary = "Per-step loss and learning rate, and per-epoch results", description = "Accept: "
-            + "image/svg+xml gives loss and accuracy curves by epoch.")
+    @Operation(
+            summary = "Per-step loss and learning rate, and per-epoch results",
+            description = "Accept: " + "image/svg+xml gives loss and accuracy curves by epoch.")
     JobMetricsView metrics(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         Job job = jobs.get(caller, id);
         return new JobMetricsView(job.id(), jobs.steps(job), jobs.epochs(job));
@@ -152,9 +172,11 @@ class JobController {
     }
 
     @GetMapping("/{id}/evaluation")
-    @Operation(summary = "Per-class accuracy and the confusion matrix of the final model", description = "On the "
-            + "test images, else the validation images. Accept: image/svg+xml renders the matrix. 409 until the job "
-            + "has SUCCEEDED.")
+    @Operation(
+            summary = "Per-class accuracy and the confusion matrix of the final model",
+            description = "On the "
+                    + "test images, else the validation images. Accept: image/svg+xml renders the matrix. 409 until the job "
+                    + "has SUCCEEDED.")
     ConfusionMatrix evaluation(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) throws IOException {
         return confusionMatrix(jobs.get(caller, id));
     }
@@ -175,26 +197,33 @@ class JobController {
     }
 
     private static ResponseEntity<String> svg(String chart) {
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("image/svg+xml")).body(chart);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("image/svg+xml"))
+                .body(chart);
     }
 
     @GetMapping(path = "/{id}/model", produces = "application/zip")
-    @Operation(summary = "Download the trained model", description = "A DL4J ModelSerializer zip with the updater "
-            + "state that DL4J alone can load: ModelSerializer.restoreMultiLayerNetwork (seednet, lenet5) or "
-            + "restoreComputationGraph (resnet20); its updaters carry, as a fixed rate, the rate of the step the "
-            + "network would take next. which=last (default): the final model, 409 until the job has SUCCEEDED; "
-            + "which=best: the checkpoint with the best validation accuracy.")
-    ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
-                                   @Parameter(description = "last or best") @RequestParam(defaultValue = "last")
-                                   String which) throws IOException {
+    @Operation(
+            summary = "Download the trained model",
+            description = "A DL4J ModelSerializer zip with the updater "
+                    + "state that DL4J alone can load: ModelSerializer.restoreMultiLayerNetwork (seednet, lenet5) or "
+                    + "restoreComputationGraph (resnet20); its updaters carry, as a fixed rate, the rate of the step the "
+                    + "network would take next. which=last (default): the final model, 409 until the job has SUCCEEDED; "
+                    + "which=best: the checkpoint with the best validation accuracy.")
+    ResponseEntity<Resource> model(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id,
+            @Parameter(description = "last or best") @RequestParam(defaultValue = "last") String which)
+            throws IOException {
         Job job = jobs.get(caller, id);
         Resource model;
         if ("best".equals(which)) {
             CheckpointStore store = new CheckpointStore(artifacts.folder(id).checkpoints());
-            Path best = JobLifecycle.best(jobs.checkpoints(job)).map(store::file)
+            Path best = JobLifecycle.best(jobs.checkpoints(job))
+                    .map(store::file)
                     .orElseThrow(() -> new ModelNotReadyException(id, job.state()));
-            model = new ByteArrayResource(ModelExport.of(ModelArchitecture.byId(job.spec().model()).orElseThrow(),
-                    best));
+            model = new ByteArrayResource(
+                    ModelExport.of(ModelArchitecture.byId(job.spec().model()).orElseThrow(), best));
         } else if ("last".equals(which)) {
             Path file = artifacts.folder(id).model();
             if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
@@ -202,44 +231,58 @@ class JobController {
             }
             model = new FileSystemResource(file);
         } else {
-            throw InvalidRequestException.of("which", "must be 'last' or 'best' (was '" + ClientText.shown(which)
-                    + "')");
+            throw InvalidRequestException.of(
+                    "which", "must be 'last' or 'best' (was '" + ClientText.shown(which) + "')");
         }
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(job.spec().model() + "-" + id + "-" + which + ".zip").build().toString())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(job.spec().model() + "-" + id + "-" + which + ".zip")
+                                .build()
+                                .toString())
                 .body(model);
     }
 
-
     @GetMapping("/{id}/checkpoints")
-    @Operation(summary = "A job's checkpoints", description = "Written after every epoch and when the job stops; "
-            + "an interrupted job resumes from the newest.")
+    @Operation(
+            summary = "A job's checkpoints",
+            description = "Written after every epoch and when the job stops; "
+                    + "an interrupted job resumes from the newest.")
     List<CheckpointView> checkpoints(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         List<Checkpoint> recorded = jobs.checkpoints(jobs.get(caller, id));
         Long best = JobLifecycle.best(recorded).map(Checkpoint::step).orElse(null);
-        return recorded.stream().map(checkpoint -> CheckpointView.of(checkpoint,
-                best != null && best == checkpoint.step())).toList();
+        return recorded.stream()
+                .map(checkpoint -> CheckpointView.of(checkpoint, best != null && best == checkpoint.step()))
+                .toList();
     }
 
-    @PostMapping(path = "/{id}/predictions", consumes = {"image/png", "image/jpeg",
-            MediaType.APPLICATION_OCTET_STREAM_VALUE})
-    @Operation(summary = "Classify an image with the job's model", description = "The body is one PNG or JPEG image "
-            + "(up to trainyard.http.max-image-body, 10 MB by default, and trainyard.images.max-pixels, 25 million "
-            + "pixels), or use multipart with a part named 'image'. 409 until the job has SUCCEEDED; 400 for a body "
-            + "that is not a PNG or JPEG image.")
-    PredictionView predict(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
-                           @Parameter(description = "how many classes, 1..100") @RequestParam(defaultValue = "5") int top,
-                           jakarta.servlet.http.HttpServletRequest request) throws IOException {
+    @PostMapping(
+            path = "/{id}/predictions",
+            consumes = {"image/png", "image/jpeg", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    @Operation(
+            summary = "Classify an image with the job's model",
+            description = "The body is one PNG or JPEG image "
+                    + "(up to trainyard.http.max-image-body, 10 MB by default, and trainyard.images.max-pixels, 25 million "
+                    + "pixels), or use multipart with a part named 'image'. 409 until the job has SUCCEEDED; 400 for a body "
+                    + "that is not a PNG or JPEG image.")
+    PredictionView predict(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id,
+            @Parameter(description = "how many classes, 1..100") @RequestParam(defaultValue = "5") int top,
+            jakarta.servlet.http.HttpServletRequest request)
+            throws IOException {
         // the body is capped at trainyard.http.max-image-body as it is read (RequestBodies)
         return prediction(caller, id, top, request.getInputStream().readAllBytes());
     }
 
     @PostMapping(path = "/{id}/predictions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    PredictionView predictMultipart(@AuthenticationPrincipal Caller caller, @PathVariable UUID id,
-                                    @RequestParam(defaultValue = "5") int top,
-                                    @RequestParam("image") org.springframework.web.multipart.MultipartFile image)
+    PredictionView predictMultipart(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "5") int top,
+            @RequestParam("image") org.springframework.web.multipart.MultipartFile image)
             throws IOException {
         return prediction(caller, id, top, image.getBytes());
     }
@@ -254,7 +297,10 @@ class JobController {
 
     private JobView view(Job job) {
         boolean queued = job.state() == JobState.QUEUED;
-        return JobView.of(job, queued ? jobs.queuePosition(job) : null, queued ? jobs.waitingFor().orElse(null) : null,
+        return JobView.of(
+                job,
+                queued ? jobs.queuePosition(job) : null,
+                queued ? jobs.waitingFor().orElse(null) : null,
                 jobs.epochs(job));
     }
 }

@@ -29,6 +29,9 @@ public enum JobErrorCode {
 
     /** The code stored as {@code code}; unknown codes (from a newer version) read as {@link #TRAINING_ERROR}. */
     public static JobErrorCode of(String code) {
-        return Arrays.stream(values()).filter(value -> value.code.equals(code)).findFirst().orElse(TRAINING_ERROR);
+        return Arrays.stream(values())
+                .filter(value -> value.code.equals(code))
+                .findFirst()
+                .orElse(TRAINING_ERROR);
     }
 }

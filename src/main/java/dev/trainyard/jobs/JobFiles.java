@@ -70,7 +70,9 @@ class JobFiles implements StorageUsage {
         } catch (NoSuchFileException nothingThere) {
             // a job that never started has no folder
         } catch (IOException e) {
-            log.warn("Job {}: its files could not all be deleted now ({}); the next sweep removes them", jobId,
+            log.warn(
+                    "Job {}: its files could not all be deleted now ({}); the next sweep removes them",
+                    jobId,
                     e.getMessage());
         }
     }
@@ -108,8 +110,8 @@ class JobFiles implements StorageUsage {
     }
 
     private void sweepUnfinished(Job job, Path folder, Instant olderThan) throws IOException {
-        Set<String> recorded = results.findCheckpoints(job.id()).stream().map(Checkpoint::file)
-                .collect(Collectors.toSet());
+        Set<String> recorded =
+                results.findCheckpoints(job.id()).stream().map(Checkpoint::file).collect(Collectors.toSet());
         Path checkpoints = artifacts.folder(job.id()).checkpoints();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {

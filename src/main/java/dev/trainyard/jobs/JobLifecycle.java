@@ -37,8 +37,13 @@ public class JobLifecycle {
     private final CheckpointProperties checkpointSettings;
     private final Clock clock;
 
-    public JobLifecycle(JobRepository jobs, JobMetricsRepository results, TrainyardMetrics metrics,
-                        JobMeters meters, CheckpointProperties checkpointSettings, Clock clock) {
+    public JobLifecycle(
+            JobRepository jobs,
+            JobMetricsRepository results,
+            TrainyardMetrics metrics,
+            JobMeters meters,
+            CheckpointProperties checkpointSettings,
+            Clock clock) {
         this.jobs = jobs;
         this.results = results;
         this.metrics = metrics;
@@ -52,8 +57,7 @@ public class JobLifecycle {
     }
 
     /** What a sweep did with jobs whose holder is gone. */
-    public record Recovery(List<UUID> requeued, List<UUID> failed) {
-    }
+    public record Recovery(List<UUID> requeued, List<UUID> failed) {}
 
     /**
      * Takes back running jobs whose lease was not renewed within {@code leaseTimeout}: their holder is dead, paused
@@ -81,8 +85,13 @@ public class JobLifecycle {
         for (JobRepository.Abandoned job : abandoned) {
             Lease lease = job.lease();
             if (job.attempts() >= maxAttempts) {
-                if (jobs.finish(lease, JobState.FAILED, new Job.JobError(JobErrorCode.MAX_ATTEMPTS_EXCEEDED, "the "
-                        + "job was interrupted on each of its " + job.attempts() + " attempts; see its training log"),
+                if (jobs.finish(
+                        lease,
+                        JobState.FAILED,
+                        new Job.JobError(
+                                JobErrorCode.MAX_ATTEMPTS_EXCEEDED,
+                                "the " + "job was interrupted on each of its " + job.attempts()
+                                        + " attempts; see its training log"),
                         clock.instant())) {
                     meters.completed(JobState.FAILED);
                     failed.add(lease.jobId());
@@ -95,7 +104,11 @@ public class JobLifecycle {
     }
 
     /** Whether the holder of a running job should go on, stop because a client cancelled, or has lost the job. */
-    public enum LeaseStatus { HELD, CANCEL_REQUESTED, LOST }
+    public enum LeaseStatus {
+        HELD,
+        CANCEL_REQUESTED,
+        LOST
+    }
 
     /** Renews {@code lease} and reports whether a cancel was requested meanwhile (on any replica). */
     public LeaseStatus renew(Lease lease) {
@@ -103,7 +116,8 @@ public class JobLifecycle {
             return LeaseStatus.LOST;
         }
         return jobs.findById(lease.jobId()).map(Job::cancelRequested).orElse(true)
-                ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.HELD;
+                ? LeaseStatus.CANCEL_REQUESTED
+                : LeaseStatus.HELD;
     }
 
     /** Throws {@link LeaseLostException} unless {@code lease} still holds its job (before writing files). */
@@ -124,8 +138,8 @@ public class JobLifecycle {
      * attempt recorded for them stays until they are recorded anew, so nothing a client was shown disappears.
      */
     @Transactional
-    public void planned(Lease lease, int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch,
-                        RunRecord record) {
+    public void planned(
+            Lease lease, int stepsPerEpoch, long totalSteps, long firstStep, int firstEpoch, RunRecord record) {
         hold(lease);
         jobs.updatePlan(lease, stepsPerEpoch, totalSteps, firstStep, firstEpoch + 1, record);
         metrics.trainingStarted(lease.jobId());
@@ -182,7 +196,8 @@ public class JobLifecycle {
 
     /** The checkpoint with the highest validation accuracy (the later one on a tie). */
     public static Optional<Checkpoint> best(List<Checkpoint> checkpoints) {
-        return checkpoints.stream().filter(checkpoint -> checkpoint.validationAccuracy() != null)
+        return checkpoints.stream()
+                .filter(checkpoint -> checkpoint.validationAccuracy() != null)
                 .max(Comparator.comparingDouble(Checkpoint::validationAccuracy).thenComparingLong(Checkpoint::step));
     }
 
@@ -200,7 +215,9 @@ public class JobLifecycle {
             if (intact.test(checkpoint)) {
                 return Optional.of(checkpoint);
             }
-            log.warn("Job {}: checkpoint {} is missing or damaged; its record is dropped", lease.jobId(),
+            log.warn(
+                    "Job {}: checkpoint {} is missing or damaged; its record is dropped",
+                    lease.jobId(),
                     checkpoint.file());
             results.deleteCheckpoint(lease.jobId(), checkpoint);
         }
@@ -233,8 +250,7 @@ public class JobLifecycle {
             return List.of();
         }
         List<Checkpoint> all = results.findCheckpoints(jobId);
-        Optional<Checkpoint> best = policy == CheckpointProperties.KeepAfterSuccess.BEST ? best(all)
-                : Optional.empty();
+        Optional<Checkpoint> best = policy == CheckpointProperties.KeepAfterSuccess.BEST ? best(all) : Optional.empty();
         List<Checkpoint> dropped = new ArrayList<>();
         for (Checkpoint checkpoint : all) {
             if (best.isEmpty() || best.get().step() != checkpoint.step()) {

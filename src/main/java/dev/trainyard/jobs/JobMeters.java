@@ -19,14 +19,21 @@ class JobMeters {
     private final Map<JobState, Counter> completed = new EnumMap<>(JobState.class);
 
     JobMeters(MeterRegistry registry, JobRepository jobs) {
-        this.submitted = Counter.builder("trainyard.jobs.submitted").description("Jobs accepted").register(registry);
+        this.submitted = Counter.builder("trainyard.jobs.submitted")
+                .description("Jobs accepted")
+                .register(registry);
         for (JobState end : JobState.FINISHED) {
-            completed.put(end, Counter.builder("trainyard.jobs.completed").description("Jobs that ended, by end state")
-                    .tag("state", end.name()).register(registry));
+            completed.put(
+                    end,
+                    Counter.builder("trainyard.jobs.completed")
+                            .description("Jobs that ended, by end state")
+                            .tag("state", end.name())
+                            .register(registry));
         }
         for (JobState now : new JobState[] {JobState.QUEUED, JobState.RUNNING}) {
             Gauge.builder("trainyard.jobs", jobs, repository -> repository.countByState(now))
-                    .description("Jobs by state").tag("state", now.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Jobs by state")
+                    .tag("state", now.name().toLowerCase(java.util.Locale.ROOT))
                     .register(registry);
         }
     }

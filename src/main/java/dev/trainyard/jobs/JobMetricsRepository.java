@@ -28,17 +28,21 @@ public class JobMetricsRepository {
      *
      * @param learningRate the rate DL4J's updater applied in this step
      */
-    public record StepMetric(long step, int epoch, double loss, double learningRate) {
-    }
+    public record StepMetric(long step, int epoch, double loss, double learningRate) {}
 
     /**
      * One finished epoch's result; {@code epoch} is 1-based. Validation and test results are absent when the job
      * has no validation split or no test set.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EpochMetric(int epoch, double trainLoss, Double validationLoss, Double validationAccuracy,
-                              Double testLoss, Double testAccuracy, double seconds) {
-    }
+    public record EpochMetric(
+            int epoch,
+            double trainLoss,
+            Double validationLoss,
+            Double validationAccuracy,
+            Double testLoss,
+            Double testAccuracy,
+            double seconds) {}
 
     /**
      * Records steps, replacing what an earlier attempt recorded for the same steps: a run resumed from a checkpoint
@@ -53,15 +57,21 @@ public class JobMetricsRepository {
                 .param("first", steps.get(0).step())
                 .param("last", steps.get(steps.size() - 1).step())
                 .update();
-        batch.batchUpdate("insert into job_steps (job_id, step, epoch, loss, learning_rate) values (?, ?, ?, ?, ?)",
-                steps.stream().map(step -> new Object[] {jobId.toString(), step.step(), step.epoch(), step.loss(),
-                        step.learningRate()}).toList());
+        batch.batchUpdate(
+                "insert into job_steps (job_id, step, epoch, loss, learning_rate) values (?, ?, ?, ?, ?)",
+                steps.stream()
+                        .map(step -> new Object[] {
+                            jobId.toString(), step.step(), step.epoch(), step.loss(), step.learningRate()
+                        })
+                        .toList());
     }
 
     /** Records an epoch's result, replacing one an earlier attempt recorded for it. */
     public void upsertEpoch(UUID jobId, EpochMetric epoch) {
         jdbc.sql("delete from job_epochs where job_id = :job and epoch = :epoch")
-                .param("job", jobId.toString()).param("epoch", epoch.epoch()).update();
+                .param("job", jobId.toString())
+                .param("epoch", epoch.epoch())
+                .update();
         jdbc.sql("insert into job_epochs (job_id, epoch, train_loss, validation_loss, validation_accuracy, test_loss, "
                         + "test_accuracy, seconds) values (:job, :epoch, :trainLoss, :validationLoss, "
                         + ":validationAccuracy, :testLoss, :testAccuracy, :seconds)")
@@ -97,7 +107,9 @@ public class JobMetricsRepository {
 
     public void deleteCheckpoint(UUID jobId, Checkpoint checkpoint) {
         jdbc.sql("delete from job_checkpoints where job_id = :job and step = :step")
-                .param("job", jobId.toString()).param("step", checkpoint.step()).update();
+                .param("job", jobId.toString())
+                .param("step", checkpoint.step())
+                .update();
     }
 
     /** A job's checkpoints, oldest first. */
@@ -105,10 +117,16 @@ public class JobMetricsRepository {
         return jdbc.sql("select file, epoch, batch, step, epoch_loss_sum, validation_accuracy, size_bytes, sha256, "
                         + "created_at from job_checkpoints where job_id = :job order by step")
                 .param("job", jobId.toString())
-                .query((rs, row) -> new Checkpoint(rs.getString("file"), rs.getInt("epoch"), rs.getInt("batch"),
-                        rs.getLong("step"), rs.getDouble("epoch_loss_sum"),
-                        rs.getObject("validation_accuracy", Double.class), rs.getLong("size_bytes"),
-                        rs.getString("sha256"), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .query((rs, row) -> new Checkpoint(
+                        rs.getString("file"),
+                        rs.getInt("epoch"),
+                        rs.getInt("batch"),
+                        rs.getLong("step"),
+                        rs.getDouble("epoch_loss_sum"),
+                        rs.getObject("validation_accuracy", Double.class),
+                        rs.getLong("size_bytes"),
+                        rs.getString("sha256"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
                 .list();
     }
 
@@ -123,8 +141,13 @@ public class JobMetricsRepository {
         return jdbc.sql("select epoch, train_loss, validation_loss, validation_accuracy, test_loss, test_accuracy, "
                         + "seconds from job_epochs where job_id = :job order by epoch")
                 .param("job", jobId.toString())
-                .query((rs, row) -> new EpochMetric(rs.getInt(1), rs.getDouble(2), rs.getObject(3, Double.class),
-                        rs.getObject(4, Double.class), rs.getObject(5, Double.class), rs.getObject(6, Double.class),
+                .query((rs, row) -> new EpochMetric(
+                        rs.getInt(1),
+                        rs.getDouble(2),
+                        rs.getObject(3, Double.class),
+                        rs.getObject(4, Double.class),
+                        rs.getObject(5, Double.class),
+                        rs.getObject(6, Double.class),
                         rs.getDouble(7)))
                 .list();
     }

@@ -9,5 +9,4 @@ import java.util.List;
  * @param nextCursor pass as {@code cursor} to get the next page; absent on the last page
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobPage(List<JobView> items, String nextCursor) {
-}
+public record JobPage(List<JobView> items, String nextCursor) {}

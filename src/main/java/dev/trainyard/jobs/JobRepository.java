@@ -3,10 +3,10 @@ package dev.trainyard.jobs;
 import dev.trainyard.training.RunRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.sql.Types;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +34,10 @@ public class JobRepository {
     private static final String HELD = "id = :id and attempt = :attempt and state = 'RUNNING'";
 
     /** The SQL list of the end states, for the statements that touch only finished jobs. */
-    private static final String FINISHED = JobState.FINISHED.stream().map(state -> "'" + state.name() + "'")
-            .sorted().collect(Collectors.joining(", "));
+    private static final String FINISHED = JobState.FINISHED.stream()
+            .map(state -> "'" + state.name() + "'")
+            .sorted()
+            .collect(Collectors.joining(", "));
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -84,12 +86,13 @@ public class JobRepository {
 
     /** 1 for the job that runs next, counting jobs of higher priority or submitted earlier at equal priority. */
     public long queuePosition(Job job) {
-        return 1 + jdbc.sql("select count(*) from jobs where state = 'QUEUED' and (priority > :priority "
-                        + "or (priority = :priority and seq < :seq))")
-                .param("priority", job.spec().priority())
-                .param("seq", job.seq())
-                .query(Long.class)
-                .single();
+        return 1
+                + jdbc.sql("select count(*) from jobs where state = 'QUEUED' and (priority > :priority "
+                                + "or (priority = :priority and seq < :seq))")
+                        .param("priority", job.spec().priority())
+                        .param("seq", job.seq())
+                        .query(Long.class)
+                        .single();
     }
 
     public long countQueued(String owner) {
@@ -121,7 +124,8 @@ public class JobRepository {
         }
         UUID id = UUID.fromString(next.get());
         return move(JobTransition.CLAIM, id, Map.of("claimant", claimant, "now", timestamp(now)))
-                ? findById(id) : Optional.empty();
+                ? findById(id)
+                : Optional.empty();
     }
 
     /** QUEUED to CANCELLED, if the job is queued at this moment. */
@@ -135,9 +139,10 @@ public class JobRepository {
      */
     public boolean requestCancel(UUID id) {
         return jdbc.sql("update jobs set cancel_requested = true, version = version + 1 "
-                        + "where id = :id and state = 'RUNNING'")
-                .param("id", id.toString())
-                .update() == 1;
+                                + "where id = :id and state = 'RUNNING'")
+                        .param("id", id.toString())
+                        .update()
+                == 1;
     }
 
     /** RUNNING back to QUEUED without counting the attempt, for a job its holder stopped on purpose. */
@@ -172,8 +177,9 @@ public class JobRepository {
      */
     public boolean renew(Lease lease, Instant now) {
         return held(jdbc.sql("update jobs set heartbeat_at = :now where " + HELD), lease)
-                .param("now", timestamp(now))
-                .update() == 1;
+                        .param("now", timestamp(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -181,8 +187,7 @@ public class JobRepository {
      *
      * @param attempts the attempts it has had since it was submitted or last retried
      */
-    public record Abandoned(Lease lease, int attempts) {
-    }
+    public record Abandoned(Lease lease, int attempts) {}
 
     /** Running jobs whose lease was last renewed before {@code cutoff}, or that have none. */
     public List<Abandoned> findExpired(Instant cutoff) {
@@ -205,8 +210,8 @@ public class JobRepository {
 
     private static Abandoned abandoned(ResultSet rs, int row) throws SQLException {
         int attempt = rs.getInt("attempt");
-        return new Abandoned(new Lease(UUID.fromString(rs.getString("id")), attempt),
-                attempt - rs.getInt("retry_base"));
+        return new Abandoned(
+                new Lease(UUID.fromString(rs.getString("id")), attempt), attempt - rs.getInt("retry_base"));
     }
 
     /**
@@ -226,8 +231,9 @@ public class JobRepository {
      */
     public boolean deleteFinished(UUID id) {
         return jdbc.sql("delete from jobs where id = :id and state in (" + FINISHED + ")")
-                .param("id", id.toString())
-                .update() == 1;
+                        .param("id", id.toString())
+                        .update()
+                == 1;
     }
 
     /** Jobs that finished before {@code cutoff}, oldest first. */
@@ -241,8 +247,11 @@ public class JobRepository {
 
     /** Whether a job with this id exists. */
     public boolean exists(UUID id) {
-        return jdbc.sql("select count(*) from jobs where id = :id").param("id", id.toString()).query(Long.class)
-                .single() > 0;
+        return jdbc.sql("select count(*) from jobs where id = :id")
+                        .param("id", id.toString())
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     /** Puts a job whose holder is gone back in the queue (the attempt counts), if {@code lease} still holds it. */
@@ -250,36 +259,48 @@ public class JobRepository {
         return move(JobTransition.REQUEUE, lease, Map.of());
     }
 
-    public boolean updatePlan(Lease lease, int stepsPerEpoch, long totalSteps, long step, int epoch,
-                              RunRecord record) {
-        return held(jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, "
-                        + "epoch = :epoch, step = :step, run_record = :record, version = version + 1 where " + HELD), lease)
-                .param("record", record == null ? null : json.writeValueAsString(record), java.sql.Types.VARCHAR)
-                .param("stepsPerEpoch", stepsPerEpoch)
-                .param("totalSteps", totalSteps)
-                .param("epoch", epoch)
-                .param("step", step)
-                .update() == 1;
+    public boolean updatePlan(Lease lease, int stepsPerEpoch, long totalSteps, long step, int epoch, RunRecord record) {
+        return held(
+                                jdbc.sql("update jobs set steps_per_epoch = :stepsPerEpoch, total_steps = :totalSteps, "
+                                        + "epoch = :epoch, step = :step, run_record = :record, version = version + 1 where "
+                                        + HELD),
+                                lease)
+                        .param(
+                                "record",
+                                record == null ? null : json.writeValueAsString(record),
+                                java.sql.Types.VARCHAR)
+                        .param("stepsPerEpoch", stepsPerEpoch)
+                        .param("totalSteps", totalSteps)
+                        .param("epoch", epoch)
+                        .param("step", step)
+                        .update()
+                == 1;
     }
 
     /** A new version for a change held in another table (an epoch's results). */
     public boolean touch(Lease lease) {
-        return held(jdbc.sql("update jobs set version = version + 1 where " + HELD), lease).update() == 1;
+        return held(jdbc.sql("update jobs set version = version + 1 where " + HELD), lease)
+                        .update()
+                == 1;
     }
 
     /** The latest progress; writing it renews the lease too. */
     public boolean updateProgress(Lease lease, Job.Progress progress, Instant now) {
-        return held(jdbc.sql("update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
-                        + "images_per_second = :ips, eta_seconds = :eta, heartbeat_at = :now, version = version + 1 "
-                        + "where " + HELD), lease)
-                .param("epoch", progress.epoch())
-                .param("step", progress.step())
-                .param("loss", progress.loss())
-                .param("lr", progress.learningRate())
-                .param("ips", progress.imagesPerSecond())
-                .param("eta", progress.etaSeconds(), java.sql.Types.DOUBLE)
-                .param("now", timestamp(now))
-                .update() == 1;
+        return held(
+                                jdbc.sql(
+                                        "update jobs set epoch = :epoch, step = :step, last_loss = :loss, last_lr = :lr, "
+                                                + "images_per_second = :ips, eta_seconds = :eta, heartbeat_at = :now, version = version + 1 "
+                                                + "where " + HELD),
+                                lease)
+                        .param("epoch", progress.epoch())
+                        .param("step", progress.step())
+                        .param("loss", progress.loss())
+                        .param("lr", progress.learningRate())
+                        .param("ips", progress.imagesPerSecond())
+                        .param("eta", progress.etaSeconds(), java.sql.Types.DOUBLE)
+                        .param("now", timestamp(now))
+                        .update()
+                == 1;
     }
 
     /** A move of a job that no lease holds (queued or failed): applies only if the job is in the move's start state. */
@@ -288,9 +309,10 @@ public class JobRepository {
             throw new IllegalArgumentException(move + " is fenced by a lease");
         }
         return moveStatement(move, "id = :id and state = :from", values)
-                .param("id", id.toString())
-                .param("from", move.from.name())
-                .update() == 1;
+                        .param("id", id.toString())
+                        .param("from", move.from.name())
+                        .update()
+                == 1;
     }
 
     /** A move of a running job: applies only while {@code lease} holds it. */
@@ -302,8 +324,9 @@ public class JobRepository {
     }
 
     private JdbcClient.StatementSpec moveStatement(JobTransition move, String fence, Map<String, ?> values) {
-        JdbcClient.StatementSpec statement = jdbc.sql("update jobs set state = :to, version = version + 1, "
-                + move.sets + " where " + fence).param("to", move.to.name());
+        JdbcClient.StatementSpec statement = jdbc.sql(
+                        "update jobs set state = :to, version = version + 1, " + move.sets + " where " + fence)
+                .param("to", move.to.name());
         // why: a null needs a declared type on PostgreSQL; the move's nullable values are all text.
         values.forEach((name, value) -> {
             if (value == null) {
@@ -333,12 +356,18 @@ public class JobRepository {
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"),
                 rs.getBoolean("cancel_requested"),
-                new Job.Progress(rs.getObject("epoch", Integer.class), rs.getObject("step", Long.class),
-                        rs.getObject("steps_per_epoch", Integer.class), rs.getObject("total_steps", Long.class),
-                        rs.getObject("last_loss", Double.class), rs.getObject("last_lr", Double.class),
-                        rs.getObject("images_per_second", Double.class), rs.getObject("eta_seconds", Double.class)),
+                new Job.Progress(
+                        rs.getObject("epoch", Integer.class),
+                        rs.getObject("step", Long.class),
+                        rs.getObject("steps_per_epoch", Integer.class),
+                        rs.getObject("total_steps", Long.class),
+                        rs.getObject("last_loss", Double.class),
+                        rs.getObject("last_lr", Double.class),
+                        rs.getObject("images_per_second", Double.class),
+                        rs.getObject("eta_seconds", Double.class)),
                 errorCode == null ? null : new Job.JobError(JobErrorCode.of(errorCode), rs.getString("error_message")),
-                rs.getString("run_record") == null ? null
+                rs.getString("run_record") == null
+                        ? null
                         : json.readValue(rs.getString("run_record"), RunRecord.class));
     }
 

@@ -28,6 +28,7 @@ public class JobService {
     static final int MAX_PAGE = 100;
     /** A job moves between QUEUED and RUNNING at most a few times a second; past this, the client retries. */
     private static final int CANCEL_ATTEMPTS = 10;
+
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final JobRepository jobs;
@@ -45,10 +46,20 @@ public class JobService {
     private final PredictionService predictions;
     private final SecureRandom seeds = new SecureRandom();
 
-    public JobService(JobRepository jobs, JobMetricsRepository results, DatasetCatalog datasets,
-                      JobMeters meters, ApplicationEventPublisher events, IdempotencyKeys keys,
-                      JobsProperties limits, PlatformTransactionManager transactionManager, JsonMapper json,
-                      Clock clock, JobFiles files, PredictionService predictions, DiskSpace disk) {
+    public JobService(
+            JobRepository jobs,
+            JobMetricsRepository results,
+            DatasetCatalog datasets,
+            JobMeters meters,
+            ApplicationEventPublisher events,
+            IdempotencyKeys keys,
+            JobsProperties limits,
+            PlatformTransactionManager transactionManager,
+            JsonMapper json,
+            Clock clock,
+            JobFiles files,
+            PredictionService predictions,
+            DiskSpace disk) {
         this.disk = disk;
         this.files = files;
         this.predictions = predictions;
@@ -65,8 +76,7 @@ public class JobService {
     }
 
     /** A submission's outcome: the job, and whether an earlier request with the same idempotency key created it. */
-    public record Submission(Job job, boolean replayed) {
-    }
+    public record Submission(Job job, boolean replayed) {}
 
     /**
      * Validates, fills in defaults, stores the job as QUEUED and wakes the executor.
@@ -94,8 +104,10 @@ public class JobService {
         }
         JobSpec spec = submitted.withDefaults(() -> seeds.nextLong() & Long.MAX_VALUE);
         if (spec.schedule().warmupSteps() != null) {
-            spec.schedule().requireFits(spec.epochs(),
-                    Minibatches.stepsPerEpoch(datasets.trainSize(spec.dataset()), spec.batchSize()));
+            spec.schedule()
+                    .requireFits(
+                            spec.epochs(),
+                            Minibatches.stepsPerEpoch(datasets.trainSize(spec.dataset()), spec.batchSize()));
         }
         if (jobs.countQueued(caller.name()) >= limits.maxQueuedPerOwner()) {
             throw new TooManyQueuedJobsException(limits.maxQueuedPerOwner());
@@ -119,12 +131,13 @@ public class JobService {
     }
 
     private Optional<Submission> earlierUse(Caller caller, String key, String requestHash) {
-        return keys.find(caller.name(), key, clock.instant().minus(limits.idempotencyRetention())).map(use -> {
-            if (!use.requestHash().equals(requestHash)) {
-                throw new IdempotencyKeyReusedException(key, use.jobId());
-            }
-            return new Submission(jobs.findById(use.jobId()).orElseThrow(), true);
-        });
+        return keys.find(caller.name(), key, clock.instant().minus(limits.idempotencyRetention()))
+                .map(use -> {
+                    if (!use.requestHash().equals(requestHash)) {
+                        throw new IdempotencyKeyReusedException(key, use.jobId());
+                    }
+                    return new Submission(jobs.findById(use.jobId()).orElseThrow(), true);
+                });
     }
 
     public Job get(Caller caller, UUID id) {
@@ -187,8 +200,7 @@ public class JobService {
     /**
      * @param cancelled true: the job is CANCELLED now; false: it is running and stops before its next step
      */
-    public record CancelOutcome(Job job, boolean cancelled) {
-    }
+    public record CancelOutcome(Job job, boolean cancelled) {}
 
     /**
      * Deletes a finished job with everything recorded for it and its files. Queued and running jobs are refused:
@@ -242,10 +254,8 @@ public class JobService {
     }
 
     /** Published after a job is stored, so an idle slot can claim it without waiting for its next poll. */
-    public record JobSubmitted(UUID jobId) {
-    }
+    public record JobSubmitted(UUID jobId) {}
 
     /** Published after a cancel request for a running job is stored. */
-    public record JobCancelRequested(UUID jobId) {
-    }
+    public record JobCancelRequested(UUID jobId) {}
 }

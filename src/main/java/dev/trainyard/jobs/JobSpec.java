@@ -27,22 +27,35 @@ import java.util.function.LongSupplier;
 @Schema(description = "A training job")
 public record JobSpec(
         @Schema(maxLength = 100) String name,
-        @Schema(allowableValues = {"seednet", "lenet5", "resnet20"}, defaultValue = "seednet") String model,
+
+        @Schema(
+                allowableValues = {"seednet", "lenet5", "resnet20"},
+                defaultValue = "seednet")
+        String model,
+
         DatasetSpec dataset,
         AugmentSpec augment,
-        @Schema(minimum = "1", maximum = "1000", defaultValue = "10") Integer epochs,
-        @Schema(minimum = "1", maximum = "4096", defaultValue = "64") Integer batchSize,
+
+        @Schema(minimum = "1", maximum = "1000", defaultValue = "10")
+        Integer epochs,
+
+        @Schema(minimum = "1", maximum = "4096", defaultValue = "64")
+        Integer batchSize,
+
         OptimizerSpec optimizer,
         ScheduleSpec schedule,
         Long seed,
-        @Schema(minimum = "-100", maximum = "100", defaultValue = "0") Integer priority) {
+
+        @Schema(minimum = "-100", maximum = "100", defaultValue = "0")
+        Integer priority) {
 
     static final int DEFAULT_EPOCHS = 10;
     static final int DEFAULT_BATCH_SIZE = 64;
 
     public JobSpec withDefaults(LongSupplier seeds) {
         String effectiveModel = model == null ? ModelArchitecture.SEEDNET.id() : model;
-        DatasetSpec effectiveDataset = (dataset == null ? new DatasetSpec(null, null, null, null, null, null) : dataset).withDefaults();
+        DatasetSpec effectiveDataset =
+                (dataset == null ? new DatasetSpec(null, null, null, null, null, null) : dataset).withDefaults();
         return new JobSpec(
                 name == null ? effectiveModel + " on " + effectiveDataset.name() : name,
                 effectiveModel,
@@ -61,8 +74,10 @@ public record JobSpec(
         if (name != null && (name.isBlank() || name.length() > 100)) {
             violations.add("name", "must be 1 to 100 characters and not blank (was " + name.length() + ")");
         } else if (name != null && ClientText.hasUnsafe(name)) {
-            violations.add("name", "must not contain control or format characters (line breaks, tabs, NUL, terminal "
-                    + "escapes, bidirectional overrides)");
+            violations.add(
+                    "name",
+                    "must not contain control or format characters (line breaks, tabs, NUL, terminal "
+                            + "escapes, bidirectional overrides)");
         }
         violations.requireOneOf("model", model, ModelArchitecture.ids());
         if (dataset != null) {

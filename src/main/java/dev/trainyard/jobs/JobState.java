@@ -6,7 +6,11 @@ import java.util.Set;
 
 /** Where a job is in its life. The allowed changes are {@link #ALLOWED}; everything else is refused. */
 public enum JobState {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     /** Every allowed state change, in one place. A failed job may be retried (it resumes from its checkpoint). */
     static final Map<JobState, Set<JobState>> ALLOWED = Map.of(

@@ -25,8 +25,11 @@ enum JobTransition {
     /** The holder stopped at a client's cancel request. */
     CANCEL_RUNNING(RUNNING, CANCELLED, Sets.END),
     /** A client queues a failed job again; {@code trainyard.executor.max-attempts} counts from here. */
-    RETRY(FAILED, QUEUED, "retry_base = attempt, error_code = null, error_message = null, finished_at = null, "
-            + "cancel_requested = false, claimed_by = null, heartbeat_at = null");
+    RETRY(
+            FAILED,
+            QUEUED,
+            "retry_base = attempt, error_code = null, error_message = null, finished_at = null, "
+                    + "cancel_requested = false, claimed_by = null, heartbeat_at = null");
 
     final JobState from;
     final JobState to;

@@ -17,12 +17,24 @@ import java.util.UUID;
  * @param run           what reproduces the run besides spec and seed: versions, device, dataset fingerprint
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobView(UUID id, String name, String owner, JobState state, Integer attempt, JobSpec spec,
-                      Instant submittedAt,
-                      Instant startedAt, Instant finishedAt, Long queuePosition, String waitingFor,
-                      Boolean cancelRequested,
-                      ProgressView progress, LatestView latest, List<JobMetricsRepository.EpochMetric> epochs,
-                      Job.JobError error, RunRecord run) {
+public record JobView(
+        UUID id,
+        String name,
+        String owner,
+        JobState state,
+        Integer attempt,
+        JobSpec spec,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Long queuePosition,
+        String waitingFor,
+        Boolean cancelRequested,
+        ProgressView progress,
+        LatestView latest,
+        List<JobMetricsRepository.EpochMetric> epochs,
+        Job.JobError error,
+        RunRecord run) {
 
     /**
      * Training progress.
@@ -34,14 +46,12 @@ public record JobView(UUID id, String name, String owner, JobState state, Intege
      *                   time, waits for data included) and one evaluation per remaining epoch once one was timed
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProgressView(Integer epoch, Long step, Integer stepsPerEpoch, Long totalSteps, Double fraction,
-                               Long etaSeconds) {
-    }
+    public record ProgressView(
+            Integer epoch, Long step, Integer stepsPerEpoch, Long totalSteps, Double fraction, Long etaSeconds) {}
 
     /** The latest step's loss and learning rate, and the attempt's training speed (images over wall time). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LatestView(Double loss, Double learningRate, Double imagesPerSecond) {
-    }
+    public record LatestView(Double loss, Double learningRate, Double imagesPerSecond) {}
 
     static JobView of(Job job, Long queuePosition, String waitingFor, List<JobMetricsRepository.EpochMetric> epochs) {
         Job.Progress p = job.progress();
@@ -49,14 +59,27 @@ public record JobView(UUID id, String name, String owner, JobState state, Intege
         if (p.totalSteps() != null) {
             long step = p.step() == null ? 0 : p.step();
             Long eta = job.state() == JobState.RUNNING && p.etaSeconds() != null ? Math.round(p.etaSeconds()) : null;
-            progress = new ProgressView(p.epoch(), step, p.stepsPerEpoch(), p.totalSteps(),
-                    (double) step / p.totalSteps(), eta);
+            progress = new ProgressView(
+                    p.epoch(), step, p.stepsPerEpoch(), p.totalSteps(), (double) step / p.totalSteps(), eta);
         }
         LatestView latest = p.loss() == null ? null : new LatestView(p.loss(), p.learningRate(), p.imagesPerSecond());
-        return new JobView(job.id(), job.spec().name(), job.owner(), job.state(),
-                job.attempt() == 0 ? null : job.attempt(), job.spec(), job.submittedAt(),
-                job.startedAt(), job.finishedAt(), queuePosition, job.state() == JobState.QUEUED ? waitingFor : null,
+        return new JobView(
+                job.id(),
+                job.spec().name(),
+                job.owner(),
+                job.state(),
+                job.attempt() == 0 ? null : job.attempt(),
+                job.spec(),
+                job.submittedAt(),
+                job.startedAt(),
+                job.finishedAt(),
+                queuePosition,
+                job.state() == JobState.QUEUED ? waitingFor : null,
                 job.cancelRequested() ? Boolean.TRUE : null,
-                progress, latest, epochs, job.error(), job.run());
+                progress,
+                latest,
+                epochs,
+                job.error(),
+                job.run());
     }
 }

@@ -32,8 +32,8 @@ public record JobsProperties(
                     + "); leave it unset to keep finished jobs");
         }
         if (housekeepingInterval != null && housekeepingInterval.compareTo(Duration.ofMillis(100)) < 0) {
-            throw new IllegalArgumentException("trainyard.jobs.housekeeping-interval must be at least 100ms (was "
-                    + housekeepingInterval + ")");
+            throw new IllegalArgumentException(
+                    "trainyard.jobs.housekeeping-interval must be at least 100ms (was " + housekeepingInterval + ")");
         }
     }
 

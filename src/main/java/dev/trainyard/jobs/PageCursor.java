@@ -9,11 +9,11 @@ final class PageCursor {
 
     private static final String PREFIX = "seq:";
 
-    private PageCursor() {
-    }
+    private PageCursor() {}
 
     static String encode(long seq) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((PREFIX + seq).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -29,7 +29,9 @@ final class PageCursor {
         } catch (IllegalArgumentException e) {
             // falls through to the error below
         }
-        throw InvalidRequestException.of("cursor", "is not a cursor this server issued; use the nextCursor of a "
-                + "previous page, or leave it out for the first page");
+        throw InvalidRequestException.of(
+                "cursor",
+                "is not a cursor this server issued; use the nextCursor of a "
+                        + "previous page, or leave it out for the first page");
     }
 }

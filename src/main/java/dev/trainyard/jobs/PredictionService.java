@@ -1,8 +1,8 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.data.ImageDecoder;
-import dev.trainyard.data.UnreadableImageException;
 import dev.trainyard.data.LabeledImages;
+import dev.trainyard.data.UnreadableImageException;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Predictor;
@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Classifies uploaded images with a job's trained model; keeps the few most recently used models loaded. */
 @Service

@@ -9,5 +9,4 @@ import java.util.UUID;
  *
  * @param predictions the most likely classes, most likely first
  */
-public record PredictionView(UUID jobId, List<Predictor.ClassProbability> predictions) {
-}
+public record PredictionView(UUID jobId, List<Predictor.ClassProbability> predictions) {}

@@ -26,11 +26,16 @@ public class TrainyardMetrics {
 
     public TrainyardMetrics(MeterRegistry registry, StorageUsage storage) {
         this.registry = registry;
-        Gauge.builder("trainyard.storage.free", storage, StorageUsage::freeBytes).baseUnit("bytes")
-                .description("Bytes free under the data directory").register(registry);
-        Gauge.builder("trainyard.storage.jobs", storage, StorageUsage::jobFileBytes).baseUnit("bytes")
-                .description("Bytes taken by job files: models, checkpoints, logs").register(registry);
-        this.stepTime = Timer.builder("trainyard.training.step").description("Wall time of one optimizer step")
+        Gauge.builder("trainyard.storage.free", storage, StorageUsage::freeBytes)
+                .baseUnit("bytes")
+                .description("Bytes free under the data directory")
+                .register(registry);
+        Gauge.builder("trainyard.storage.jobs", storage, StorageUsage::jobFileBytes)
+                .baseUnit("bytes")
+                .description("Bytes taken by job files: models, checkpoints, logs")
+                .register(registry);
+        this.stepTime = Timer.builder("trainyard.training.step")
+                .description("Wall time of one optimizer step")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
@@ -83,18 +88,30 @@ public class TrainyardMetrics {
         RunningJob(MeterRegistry registry, UUID id) {
             Tags tags = Tags.of("job_id", id.toString());
             this.meters = List.of(
-                    Gauge.builder("trainyard.training.learning.rate", this, job -> job.learningRate).tags(tags)
-                            .description("Learning rate of the latest step").register(registry),
-                    Gauge.builder("trainyard.training.loss", this, job -> job.loss).tags(tags)
-                            .description("Minibatch loss of the latest step").register(registry),
-                    Gauge.builder("trainyard.training.epoch", this, job -> job.epoch).tags(tags)
-                            .description("Epochs finished").register(registry),
+                    Gauge.builder("trainyard.training.learning.rate", this, job -> job.learningRate)
+                            .tags(tags)
+                            .description("Learning rate of the latest step")
+                            .register(registry),
+                    Gauge.builder("trainyard.training.loss", this, job -> job.loss)
+                            .tags(tags)
+                            .description("Minibatch loss of the latest step")
+                            .register(registry),
+                    Gauge.builder("trainyard.training.epoch", this, job -> job.epoch)
+                            .tags(tags)
+                            .description("Epochs finished")
+                            .register(registry),
                     Gauge.builder("trainyard.training.images.per.second", this, job -> job.imagesPerSecond)
-                            .tags(tags).description("Training throughput").register(registry),
-                    Gauge.builder("trainyard.training.test.accuracy", this, job -> job.testAccuracy).tags(tags)
-                            .description("Test accuracy after the latest epoch").register(registry),
+                            .tags(tags)
+                            .description("Training throughput")
+                            .register(registry),
+                    Gauge.builder("trainyard.training.test.accuracy", this, job -> job.testAccuracy)
+                            .tags(tags)
+                            .description("Test accuracy after the latest epoch")
+                            .register(registry),
                     Gauge.builder("trainyard.training.validation.accuracy", this, job -> job.validationAccuracy)
-                            .tags(tags).description("Validation accuracy after the latest epoch").register(registry));
+                            .tags(tags)
+                            .description("Validation accuracy after the latest epoch")
+                            .register(registry));
         }
     }
 }

@@ -22,11 +22,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ModelController {
 
     /** Built on the first request, not at start-up: it builds every network once. */
-    private final SingletonSupplier<List<ModelInfo>> catalogue = SingletonSupplier.of(() ->
-            Arrays.stream(ModelArchitecture.values())
-                    .map(model -> new ModelInfo(model.id(), model.description(),
-                            ModelSummary.of(model, 1).totalParameters()))
-                    .toList());
+    private final SingletonSupplier<List<ModelInfo>> catalogue = SingletonSupplier.of(() -> Arrays.stream(
+                    ModelArchitecture.values())
+            .map(model -> new ModelInfo(
+                    model.id(), model.description(), ModelSummary.of(model, 1).totalParameters()))
+            .toList());
 
     /**
      * A model in the catalogue.
@@ -34,8 +34,7 @@ class ModelController {
      * @param parameters all parameters for 32x32x3 input and 10 classes: weights, biases and batch norm's running
      *                   statistics (the summary splits them into trainable and not)
      */
-    record ModelInfo(String name, String description, long parameters) {
-    }
+    record ModelInfo(String name, String description, long parameters) {}
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "The models a job can train")
@@ -44,8 +43,9 @@ class ModelController {
     }
 
     @GetMapping(path = "/{name}/summary", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Layers, shapes and parameter counts of a model", description = "Accept: text/plain gives "
-            + "the same as a table.")
+    @Operation(
+            summary = "Layers, shapes and parameter counts of a model",
+            description = "Accept: text/plain gives " + "the same as a table.")
     ModelSummary summary(@PathVariable String name, @RequestParam(defaultValue = "64") int batchSize) {
         return summarise(name, batchSize);
     }

@@ -23,11 +23,12 @@ public final class LearningRateSchedule implements ISchedule {
     private final long totalSteps;
 
     @JsonCreator
-    public LearningRateSchedule(@JsonProperty("startLr") double startLr,
-                                @JsonProperty("baseLr") double baseLr,
-                                @JsonProperty("minLr") double minLr,
-                                @JsonProperty("warmupSteps") long warmupSteps,
-                                @JsonProperty("totalSteps") long totalSteps) {
+    public LearningRateSchedule(
+            @JsonProperty("startLr") double startLr,
+            @JsonProperty("baseLr") double baseLr,
+            @JsonProperty("minLr") double minLr,
+            @JsonProperty("warmupSteps") long warmupSteps,
+            @JsonProperty("totalSteps") long totalSteps) {
         if (totalSteps < 1 || warmupSteps < 0 || warmupSteps >= totalSteps) {
             throw new IllegalArgumentException(
                     "need 0 <= warmupSteps < totalSteps, got " + warmupSteps + " and " + totalSteps);
@@ -88,8 +89,11 @@ public final class LearningRateSchedule implements ISchedule {
     @Override
     public boolean equals(Object other) {
         return other instanceof LearningRateSchedule that
-                && startLr == that.startLr && baseLr == that.baseLr && minLr == that.minLr
-                && warmupSteps == that.warmupSteps && totalSteps == that.totalSteps;
+                && startLr == that.startLr
+                && baseLr == that.baseLr
+                && minLr == that.minLr
+                && warmupSteps == that.warmupSteps
+                && totalSteps == that.totalSteps;
     }
 
     @Override
@@ -99,7 +103,7 @@ public final class LearningRateSchedule implements ISchedule {
 
     @Override
     public String toString() {
-        return "LearningRateSchedule[startLr=" + startLr + ", baseLr=" + baseLr + ", minLr=" + minLr
-                + ", warmupSteps=" + warmupSteps + ", totalSteps=" + totalSteps + "]";
+        return "LearningRateSchedule[startLr=" + startLr + ", baseLr=" + baseLr + ", minLr=" + minLr + ", warmupSteps="
+                + warmupSteps + ", totalSteps=" + totalSteps + "]";
     }
 }

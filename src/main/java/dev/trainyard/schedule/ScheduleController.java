@@ -35,31 +35,43 @@ class ScheduleController {
         this.datasets = datasets;
     }
 
-    @PostMapping(path = "/preview", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            path = "/preview",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.APPLICATION_JSON_VALUE, "text/csv", "image/svg+xml"})
-    @Operation(summary = "Preview a learning-rate schedule", description = "JSON by default; Accept: text/csv gives "
-            + "step,epoch,lr rows and Accept: image/svg+xml a chart with the warmup boundary marked.")
-    ResponseEntity<?> preview(@RequestBody SchedulePreviewRequest request,
-                              @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
+    @Operation(
+            summary = "Preview a learning-rate schedule",
+            description = "JSON by default; Accept: text/csv gives "
+                    + "step,epoch,lr rows and Accept: image/svg+xml a chart with the warmup boundary marked.")
+    ResponseEntity<?> preview(
+            @RequestBody SchedulePreviewRequest request,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
         Violations violations = new Violations();
         request.validate(violations);
         if (request.dataset() != null) {
             datasets.checkFolders(request.dataset(), "dataset", violations);
         }
         violations.throwIfAny();
-        int stepsPerEpoch = request.stepsPerEpoch() != null ? request.stepsPerEpoch()
-                : Minibatches.stepsPerEpoch(datasets.trainSize(
-                        (request.dataset() == null ? new DatasetSpec(null, null, null, null, null, null) : request.dataset())
-                                .withDefaults()), request.batchSize());
-        ScheduleSpec schedule = request.schedule() == null
-                ? new ScheduleSpec(null, null, null, null, null, null) : request.schedule();
+        int stepsPerEpoch = request.stepsPerEpoch() != null
+                ? request.stepsPerEpoch()
+                : Minibatches.stepsPerEpoch(
+                        datasets.trainSize((request.dataset() == null
+                                        ? new DatasetSpec(null, null, null, null, null, null)
+                                        : request.dataset())
+                                .withDefaults()),
+                        request.batchSize());
+        ScheduleSpec schedule =
+                request.schedule() == null ? new ScheduleSpec(null, null, null, null, null, null) : request.schedule();
         schedule.requireFits(request.epochs(), stepsPerEpoch);
         LearningRateSchedule trained = schedule.toSchedule(request.epochs(), stepsPerEpoch);
         int maxPoints = request.maxPoints() == null ? SchedulePreviewRequest.DEFAULT_MAX_POINTS : request.maxPoints();
         if (trained.totalSteps() > maxPoints && maxPoints < SchedulePreview.minimumPoints(trained)) {
-            throw InvalidRequestException.of("maxPoints", "must be at least " + SchedulePreview.minimumPoints(trained)
-                    + " for this schedule of " + trained.totalSteps() + " steps: its first and last steps and both "
-                    + "sides of the warmup's end are always shown (was " + maxPoints + ")");
+            throw InvalidRequestException.of(
+                    "maxPoints",
+                    "must be at least " + SchedulePreview.minimumPoints(trained)
+                            + " for this schedule of " + trained.totalSteps()
+                            + " steps: its first and last steps and both "
+                            + "sides of the warmup's end are always shown (was " + maxPoints + ")");
         }
         SchedulePreview preview = SchedulePreview.of(trained, stepsPerEpoch, maxPoints);
         MediaType type = negotiate(accept);

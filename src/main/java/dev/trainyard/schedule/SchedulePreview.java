@@ -20,8 +20,7 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
      * @param epoch 0-based epoch the step belongs to
      * @param lr    the rate the optimizer uses at this step
      */
-    public record Point(long step, int epoch, double lr) {
-    }
+    public record Point(long step, int epoch, double lr) {}
 
     /**
      * The fewest points a thinned preview of {@code schedule} needs: its first and last steps, and around a warmup
@@ -44,8 +43,8 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
             }
         } else {
             if (maxPoints < minimumPoints(schedule)) {
-                throw new IllegalArgumentException("a preview of this schedule needs at least "
-                        + minimumPoints(schedule) + " points");
+                throw new IllegalArgumentException(
+                        "a preview of this schedule needs at least " + minimumPoints(schedule) + " points");
             }
             steps.add(0L);
             steps.add(total - 1);
@@ -67,8 +66,12 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
     public String toCsv() {
         StringBuilder csv = new StringBuilder(points.size() * 24).append("step,epoch,lr\n");
         for (Point point : points) {
-            csv.append(point.step()).append(',').append(point.epoch()).append(',')
-                    .append(Double.toString(point.lr())).append('\n');
+            csv.append(point.step())
+                    .append(',')
+                    .append(point.epoch())
+                    .append(',')
+                    .append(Double.toString(point.lr()))
+                    .append('\n');
         }
         return csv.toString();
     }
@@ -77,12 +80,23 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
     public String toSvg() {
         double[] steps = points.stream().mapToDouble(Point::step).toArray();
         double[] rates = points.stream().mapToDouble(Point::lr).toArray();
-        return LineChart.titled(String.format(Locale.ROOT, "Learning rate by step (%d steps, %d per epoch, %d warmup)",
-                        totalSteps, stepsPerEpoch, warmupSteps), 800)
-                .panel(new LineChart.Panel("step", "learning rate", 0, Math.max(1, totalSteps - 1),
+        return LineChart.titled(
+                        String.format(
+                                Locale.ROOT,
+                                "Learning rate by step (%d steps, %d per epoch, %d warmup)",
+                                totalSteps,
+                                stepsPerEpoch,
+                                warmupSteps),
+                        800)
+                .panel(new LineChart.Panel(
+                        "step",
+                        "learning rate",
+                        0,
+                        Math.max(1, totalSteps - 1),
                         List.of(new LineChart.Line("", "#1f6fb4", steps, rates)),
-                        warmupSteps > 0 ? List.of(new LineChart.Marker(warmupSteps,
-                                "warmup ends (step " + warmupSteps + ")")) : List.of()))
+                        warmupSteps > 0
+                                ? List.of(new LineChart.Marker(warmupSteps, "warmup ends (step " + warmupSteps + ")"))
+                                : List.of()))
                 .toSvg();
     }
 }

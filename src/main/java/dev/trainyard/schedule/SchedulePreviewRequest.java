@@ -11,8 +11,13 @@ import dev.trainyard.system.Violations;
  * @param batchSize     with dataset (default cifar10): steps per epoch = ceil(training images / batchSize)
  * @param maxPoints     at most this many points (2..100000, default 2000); longer schedules are thinned evenly
  */
-public record SchedulePreviewRequest(ScheduleSpec schedule, Integer epochs, Integer stepsPerEpoch, Integer batchSize,
-                                     DatasetSpec dataset, Integer maxPoints) {
+public record SchedulePreviewRequest(
+        ScheduleSpec schedule,
+        Integer epochs,
+        Integer stepsPerEpoch,
+        Integer batchSize,
+        DatasetSpec dataset,
+        Integer maxPoints) {
 
     static final int DEFAULT_MAX_POINTS = 2000;
 

@@ -19,7 +19,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Learning-rate schedule by optimizer step")
 public record ScheduleSpec(
-        @Schema(allowableValues = {"cosine-warmup", "cosine", "constant"}, defaultValue = "cosine-warmup") String type,
+        @Schema(
+                allowableValues = {"cosine-warmup", "cosine", "constant"},
+                defaultValue = "cosine-warmup")
+        String type,
+
         @Schema(defaultValue = "0.05") Double baseLr,
         Integer warmupEpochs,
         Long warmupSteps,
@@ -39,11 +43,14 @@ public record ScheduleSpec(
         return switch (effectiveType) {
             case CONSTANT -> new ScheduleSpec(CONSTANT, base, null, null, null, null);
             case COSINE -> new ScheduleSpec(COSINE, base, null, null, null, minLr == null ? 0.0 : minLr);
-            default -> new ScheduleSpec(effectiveType, base,
-                    warmupEpochs == null && warmupSteps == null ? Integer.valueOf(1) : warmupEpochs,
-                    warmupSteps,
-                    warmupStartLr == null ? 0.0 : warmupStartLr,
-                    minLr == null ? 0.0 : minLr);
+            default ->
+                new ScheduleSpec(
+                        effectiveType,
+                        base,
+                        warmupEpochs == null && warmupSteps == null ? Integer.valueOf(1) : warmupEpochs,
+                        warmupSteps,
+                        warmupStartLr == null ? 0.0 : warmupStartLr,
+                        minLr == null ? 0.0 : minLr);
         };
     }
 
@@ -80,19 +87,27 @@ public record ScheduleSpec(
         if (warmupSteps != null && warmupSteps < 0) {
             violations.add(path + ".warmupSteps", "must be >= 0 (was " + warmupSteps + ")");
         }
-        if (COSINE_WARMUP.equals(effectiveType) && effective.warmupEpochs() != null && epochs != null
+        if (COSINE_WARMUP.equals(effectiveType)
+                && effective.warmupEpochs() != null
+                && epochs != null
                 && epochs <= effective.warmupEpochs()) {
-            violations.add(path + ".warmupEpochs", "must be less than epochs (" + epochs + "), so that the cosine "
-                    + "phase has at least one epoch (was " + effective.warmupEpochs() + ")");
+            violations.add(
+                    path + ".warmupEpochs",
+                    "must be less than epochs (" + epochs + "), so that the cosine "
+                            + "phase has at least one epoch (was " + effective.warmupEpochs() + ")");
         }
-        if (isRate(effective.baseLr()) && isRate(effective.warmupStartLr())
+        if (isRate(effective.baseLr())
+                && isRate(effective.warmupStartLr())
                 && effective.baseLr() <= effective.warmupStartLr()) {
-            violations.add(path + ".baseLr", "must be greater than warmupStartLr (" + effective.warmupStartLr()
-                    + ") so that warmup rises (was " + effective.baseLr() + ")");
+            violations.add(
+                    path + ".baseLr",
+                    "must be greater than warmupStartLr (" + effective.warmupStartLr() + ") so that warmup rises (was "
+                            + effective.baseLr() + ")");
         }
         if (isRate(effective.baseLr()) && isRate(effective.minLr()) && effective.minLr() > effective.baseLr()) {
-            violations.add(path + ".minLr", "must not exceed baseLr (" + effective.baseLr() + ") (was "
-                    + effective.minLr() + ")");
+            violations.add(
+                    path + ".minLr",
+                    "must not exceed baseLr (" + effective.baseLr() + ") (was " + effective.minLr() + ")");
         }
     }
 
@@ -115,8 +130,10 @@ public record ScheduleSpec(
     public void requireFits(int epochs, int stepsPerEpoch) {
         long totalSteps = (long) epochs * stepsPerEpoch;
         if (warmupSteps != null && warmupSteps >= totalSteps) {
-            throw InvalidRequestException.of("schedule.warmupSteps", "must be less than the run's " + totalSteps
-                    + " steps (" + epochs + " epochs of " + stepsPerEpoch + ") (was " + warmupSteps + ")");
+            throw InvalidRequestException.of(
+                    "schedule.warmupSteps",
+                    "must be less than the run's " + totalSteps + " steps (" + epochs + " epochs of " + stepsPerEpoch
+                            + ") (was " + warmupSteps + ")");
         }
     }
 
@@ -129,15 +146,19 @@ public record ScheduleSpec(
         ScheduleSpec effective = withDefaults();
         long totalSteps = (long) epochs * stepsPerEpoch;
         return switch (effective.type()) {
-            case CONSTANT -> new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.baseLr(),
-                    0, totalSteps);
-            case COSINE -> new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.minLr(),
-                    0, totalSteps);
-            default -> new LearningRateSchedule(effective.warmupStartLr(), effective.baseLr(), effective.minLr(),
-                    effective.warmupSteps() != null
-                            ? effective.warmupSteps()
-                            : (long) effective.warmupEpochs() * stepsPerEpoch,
-                    totalSteps);
+            case CONSTANT ->
+                new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.baseLr(), 0, totalSteps);
+            case COSINE ->
+                new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.minLr(), 0, totalSteps);
+            default ->
+                new LearningRateSchedule(
+                        effective.warmupStartLr(),
+                        effective.baseLr(),
+                        effective.minLr(),
+                        effective.warmupSteps() != null
+                                ? effective.warmupSteps()
+                                : (long) effective.warmupEpochs() * stepsPerEpoch,
+                        totalSteps);
         };
     }
 }

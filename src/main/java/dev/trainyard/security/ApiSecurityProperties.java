@@ -24,9 +24,13 @@ public record ApiSecurityProperties(@DefaultValue List<@Valid Token> tokens) {
      * @param token     the secret, at least 16 characters; supply it from a secret store or environment variable
      * @param admin     whether the token sees every job and the actuator endpoints
      */
-    public record Token(@NotBlank @Size(max = 100) String principal,
-                        @NotBlank @Size(min = 16, message = "must be at least 16 characters") String token,
-                        @DefaultValue("false") boolean admin) {
+    public record Token(
+            @NotBlank @Size(max = 100) String principal,
+
+            @NotBlank @Size(min = 16, message = "must be at least 16 characters")
+            String token,
+
+            @DefaultValue("false") boolean admin) {
 
         @Override
         public String toString() {

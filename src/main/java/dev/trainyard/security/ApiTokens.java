@@ -41,7 +41,8 @@ public class ApiTokens {
             LogRedaction.registerSecrets(List.of(token));
             this.entries = List.of(new Entry(Sha256.of(token), new Caller(GENERATED_ADMIN, true)));
         } else {
-            LogRedaction.registerSecrets(configured.stream().map(ApiSecurityProperties.Token::token).toList());
+            LogRedaction.registerSecrets(
+                    configured.stream().map(ApiSecurityProperties.Token::token).toList());
             this.entries = configured.stream()
                     .map(t -> new Entry(Sha256.of(t.token()), new Caller(t.principal(), t.admin())))
                     .toList();
@@ -68,7 +69,10 @@ public class ApiTokens {
                 String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
                 // why: written whole to a private temporary file first and linked into place, so a crash leaves no
                 // empty token file and two servers starting at once agree on one token
-                Path partial = Files.createTempFile(file.getParent(), AtomicFiles.TEMPORARY_PREFIX, ".tmp",
+                Path partial = Files.createTempFile(
+                        file.getParent(),
+                        AtomicFiles.TEMPORARY_PREFIX,
+                        ".tmp",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try {
                     Files.writeString(partial, token + "\n", StandardCharsets.US_ASCII);
@@ -76,7 +80,8 @@ public class ApiTokens {
                         channel.force(true);
                     }
                     Files.createLink(file, partial);
-                    log.info("No API tokens configured: created an admin token in {} (readable by this user only)",
+                    log.info(
+                            "No API tokens configured: created an admin token in {} (readable by this user only)",
                             file);
                 } catch (FileAlreadyExistsException raced) {
                     log.debug("admin token created concurrently", raced);
@@ -97,6 +102,5 @@ public class ApiTokens {
         }
     }
 
-    private record Entry(byte[] digest, Caller caller) {
-    }
+    private record Entry(byte[] digest, Caller caller) {}
 }

@@ -44,8 +44,8 @@ class BearerTokenFilter extends OncePerRequestFilter {
                 List<SimpleGrantedAuthority> roles = caller.admin()
                         ? List.of(new SimpleGrantedAuthority("ROLE_USER"), new SimpleGrantedAuthority("ROLE_ADMIN"))
                         : List.of(new SimpleGrantedAuthority("ROLE_USER"));
-                SecurityContextHolder.getContext().setAuthentication(
-                        UsernamePasswordAuthenticationToken.authenticated(caller, null, roles));
+                SecurityContextHolder.getContext()
+                        .setAuthentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, roles));
             });
         }
         chain.doFilter(request, response);

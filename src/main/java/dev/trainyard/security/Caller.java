@@ -6,5 +6,4 @@ package dev.trainyard.security;
  * @param name  the principal; jobs belong to it
  * @param admin admins see and manage every job and may use the actuator endpoints
  */
-public record Caller(String name, boolean admin) {
-}
+public record Caller(String name, boolean admin) {}

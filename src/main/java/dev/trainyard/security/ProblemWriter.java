@@ -1,5 +1,7 @@
 package dev.trainyard.security;
 
+import dev.trainyard.system.ContainerProblems;
+import dev.trainyard.system.ProblemTypes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -11,11 +13,9 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import tools.jackson.databind.json.JsonMapper;
-import dev.trainyard.system.ContainerProblems;
-import dev.trainyard.system.ProblemTypes;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Answers the security filters' refusals as problem details, like every other API error: 401, 403, a request the
@@ -30,35 +30,52 @@ class ProblemWriter implements AuthenticationEntryPoint, AccessDeniedHandler, Re
     }
 
     @Override
-    public void commence(HttpServletRequest request, HttpServletResponse response,
-                         AuthenticationException exception) throws IOException {
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer");
-        write(request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED,
+        write(
+                request,
+                response,
+                HttpStatus.UNAUTHORIZED,
+                ProblemTypes.UNAUTHORIZED,
                 "A valid 'Authorization: Bearer <token>' header is required. Without configured tokens, the admin "
                         + "token is in <data-dir>/admin.token.");
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response,
-                       AccessDeniedException exception) throws IOException {
-        write(request, response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException exception)
+            throws IOException {
+        write(
+                request,
+                response,
+                HttpStatus.FORBIDDEN,
+                ProblemTypes.FORBIDDEN,
                 "This token may not use " + request.getRequestURI() + "; it needs an admin token.");
     }
 
     @Override
-    public void handle(HttpServletRequest request, HttpServletResponse response,
-                       RequestRejectedException exception) throws IOException {
-        write(request, response, HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST,
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException exception)
+            throws IOException {
+        write(
+                request,
+                response,
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MALFORMED_REQUEST,
                 ContainerProblems.forStatus(400).detail());
     }
 
     void twoAuthorizationHeaders(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        write(request, response, HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST,
+        write(
+                request,
+                response,
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MALFORMED_REQUEST,
                 "Send one Authorization header; this request has several.");
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, URI type,
-                       String detail) throws IOException {
+    private void write(
+            HttpServletRequest request, HttpServletResponse response, HttpStatus status, URI type, String detail)
+            throws IOException {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);
         if (request.getRequestURI().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {

@@ -63,8 +63,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException e, WebRequest request) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ProblemTypes.VALIDATION, "Invalid request",
-                e.getMessage(), request);
+        ProblemDetail problem =
+                problem(HttpStatus.BAD_REQUEST, ProblemTypes.VALIDATION, "Invalid request", e.getMessage(), request);
         problem.setProperty("errors", e.violations());
         return send(problem, null, request);
     }
@@ -81,27 +81,36 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(UnprocessableRequestException.class)
     ResponseEntity<Object> unprocessable(UnprocessableRequestException e, WebRequest request) {
-        return respond(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.UNPROCESSABLE, e.title(), e.getMessage(),
-                request);
+        return respond(
+                HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.UNPROCESSABLE, e.title(), e.getMessage(), request);
     }
 
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<Object> tooMany(TooManyRequestsException e, WebRequest request) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-        return send(problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.TOO_MANY_REQUESTS, "Too many requests",
-                e.getMessage(), request), headers, request);
+        return send(
+                problem(
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        ProblemTypes.TOO_MANY_REQUESTS,
+                        "Too many requests",
+                        e.getMessage(),
+                        request),
+                headers,
+                request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
-                                                                          HttpHeaders headers, HttpStatusCode status,
-                                                                          WebRequest request) {
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            MaxUploadSizeExceededException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return uploadTooLarge(request);
     }
 
     private ResponseEntity<Object> uploadTooLarge(WebRequest request) {
-        return respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large",
+        return respond(
+                HttpStatus.CONTENT_TOO_LARGE,
+                ProblemTypes.TOO_LARGE,
+                "Request too large",
                 "the upload is larger than this API accepts (trainyard.http.max-image-body); send a smaller image",
                 request);
     }
@@ -111,55 +120,69 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (causedBy(e, RequestBodies.BodyTooLargeException.class)) {
             return uploadTooLarge(request);
         }
-        return respond(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request",
+        return respond(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MALFORMED_REQUEST,
+                "Malformed request",
                 "the multipart body cannot be read: send multipart/form-data with a boundary and one part named "
-                        + "'image', or the image itself as the body with Content-Type image/png or image/jpeg", request);
+                        + "'image', or the image itself as the body with Content-Type image/png or image/jpeg",
+                request);
     }
 
     /** A query string whose %-escapes or UTF-8 the container could not decode. */
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<Object> badQuery(InvalidParameterException e, WebRequest request) {
-        return respond(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request",
-                "the query string cannot be decoded: use %-escapes of UTF-8 bytes only", request);
+        return respond(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MALFORMED_REQUEST,
+                "Malformed request",
+                "the query string cannot be decoded: use %-escapes of UTF-8 bytes only",
+                request);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e, WebRequest request) {
         String expected = e.getRequiredType() == null ? "another value" : describe(e.getRequiredType());
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ProblemTypes.VALIDATION, "Invalid request",
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.VALIDATION,
+                "Invalid request",
                 "parameter '" + e.getName() + "' must be " + expected + " (was '" + ClientText.shown(e.getValue())
-                        + "')", request);
+                        + "')",
+                request);
         problem.setProperty("errors", List.of(new FieldViolation(e.getName(), "must be " + expected)));
         return send(problem, null, request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-                                                                  HttpHeaders headers, HttpStatusCode status,
-                                                                  WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (answeredAsBodyFailure(e, request)) {
             return null;
         }
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request",
-                describe(e), request);
-        if (e.getCause() instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request", describe(e), request);
+        if (e.getCause() instanceof DatabindException databind
+                && !databind.getPath().isEmpty()) {
             problem.setProperty("errors", List.of(new FieldViolation(path(databind), reason(databind))));
         }
         return send(problem, null, request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
-                                                                    HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ContainerProblems.Problem notFound = ContainerProblems.forStatus(404);
         return respond(HttpStatus.NOT_FOUND, notFound.type(), notFound.title(), notFound.detail(), request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-                                                             HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = body instanceof ProblemDetail detail ? detail
-                : ProblemDetail.forStatusAndDetail(status, ContainerProblems.forStatus(status.value()).detail());
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = body instanceof ProblemDetail detail
+                ? detail
+                : ProblemDetail.forStatusAndDetail(
+                        status, ContainerProblems.forStatus(status.value()).detail());
         if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
             problem.setType(ContainerProblems.forStatus(status.value()).type());
         }
@@ -171,15 +194,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * The database cannot be reached (or gave up on the connection): nothing was changed, and the request can be
      * repeated once it is back. The connection pool's timeout bounds how long this takes to answer.
      */
-    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
-            TransientDataAccessException.class})
+    @ExceptionHandler({
+        DataAccessResourceFailureException.class,
+        CannotCreateTransactionException.class,
+        TransientDataAccessException.class
+    })
     ResponseEntity<Object> databaseUnavailable(Exception e, WebRequest request) {
         log.warn("Database unavailable answering {}: {}", instance(request), e.getMessage());
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER_SECONDS));
-        return send(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.UNAVAILABLE, "Service unavailable",
-                "The job database cannot be reached; nothing was changed. Retry after "
-                        + DATABASE_RETRY_AFTER_SECONDS + " seconds.", request), headers, request);
+        return send(
+                problem(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        ProblemTypes.UNAVAILABLE,
+                        "Service unavailable",
+                        "The job database cannot be reached; nothing was changed. Retry after "
+                                + DATABASE_RETRY_AFTER_SECONDS + " seconds.",
+                        request),
+                headers,
+                request);
     }
 
     @ExceptionHandler(Exception.class)
@@ -188,8 +221,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return null;
         }
         log.error("Unexpected error answering {}", instance(request), e);
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.SERVER_ERROR, "Internal error",
-                "The server failed to answer this request; the error is in its log. Retrying may help.", request);
+        return respond(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                ProblemTypes.SERVER_ERROR,
+                "Internal error",
+                "The server failed to answer this request; the error is in its log. Retrying may help.",
+                request);
     }
 
     /**
@@ -201,13 +238,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private boolean answeredAsBodyFailure(Exception e, WebRequest request) {
         Throwable tooLarge = causeOf(e, RequestBodies.BodyTooLargeException.class);
         if (tooLarge != null) {
-            respond(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.TOO_LARGE, "Request too large", tooLarge.getMessage(),
+            respond(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    ProblemTypes.TOO_LARGE,
+                    "Request too large",
+                    tooLarge.getMessage(),
                     request);
             return true;
         }
         if (causedBy(e, SocketTimeoutException.class)) {
-            send(problem(HttpStatus.REQUEST_TIMEOUT, ProblemTypes.TIMEOUT, "Request Timeout",
-                    ContainerProblems.forStatus(408).detail(), request), closing(), request);
+            send(
+                    problem(
+                            HttpStatus.REQUEST_TIMEOUT,
+                            ProblemTypes.TIMEOUT,
+                            "Request Timeout",
+                            ContainerProblems.forStatus(408).detail(),
+                            request),
+                    closing(),
+                    request);
             return true;
         }
         return false;
@@ -218,8 +266,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         Throwable cause = e.getCause();
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return "unknown field '" + ClientText.shown(path(unknown)) + "'; accepted fields here: "
-                    + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.joining(", "));
+                    + unknown.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
         }
         if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
             return "field '" + ClientText.shown(path(databind)) + "' " + reason(databind);
@@ -236,8 +286,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return "field '" + ClientText.shown(duplicate.group(1)) + "' appears more than once in one object; "
                         + "send each field once";
             }
-            return (cause instanceof UnexpectedEndOfInputException ? "the body ends before its JSON does"
-                    : "the body is not valid JSON") + at(read.getLocation());
+            return (cause instanceof UnexpectedEndOfInputException
+                            ? "the body ends before its JSON does"
+                            : "the body is not valid JSON")
+                    + at(read.getLocation());
         }
         if (cause instanceof JacksonException) {
             return "the body is not valid JSON";
@@ -246,7 +298,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String at(TokenStreamLocation location) {
-        return location == null || location.getLineNr() < 1 ? ""
+        return location == null || location.getLineNr() < 1
+                ? ""
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
@@ -255,8 +308,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "is not a known field";
         }
         if (e instanceof InvalidFormatException format) {
-            return "must be " + describe(format.getTargetType()) + " (was " + ClientText.shown(format.getValue())
-                    + ")";
+            return "must be " + describe(format.getTargetType()) + " (was " + ClientText.shown(format.getValue()) + ")";
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             return "must be " + describe(mismatch.getTargetType());
@@ -323,8 +375,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return headers;
     }
 
-    private ResponseEntity<Object> respond(HttpStatus status, URI type, String title, String detail,
-                                           WebRequest request) {
+    private ResponseEntity<Object> respond(
+            HttpStatus status, URI type, String title, String detail, WebRequest request) {
         return send(problem(status, type, title, detail, request), null, request);
     }
 
@@ -352,8 +404,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return null;
     }
 
-    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail,
-                                         WebRequest request) {
+    private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail, WebRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);
         problem.setTitle(title);

@@ -17,8 +17,7 @@ public final class AtomicFiles {
     /** Temporary files of an unfinished write begin with this; nothing else in the data directory does. */
     public static final String TEMPORARY_PREFIX = ".partial-";
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes a file's content to a given path; the path is a new, empty temporary file. */
     @FunctionalInterface
@@ -53,8 +52,8 @@ public final class AtomicFiles {
     }
 
     private static void force(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, Files.isDirectory(path)
-                ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+                FileChannel.open(path, Files.isDirectory(path) ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
             channel.force(true);
         }
     }

@@ -9,8 +9,7 @@ public final class ClientText {
 
     static final int MAX_SHOWN = 60;
 
-    private ClientText() {
-    }
+    private ClientText() {}
 
     /** The value as it may be shown: escaped and cut to {@value #MAX_SHOWN} characters. */
     public static String shown(Object value) {
@@ -55,7 +54,9 @@ public final class ClientText {
             return index == 0 || !Character.isHighSurrogate(text.charAt(index - 1));
         }
         int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

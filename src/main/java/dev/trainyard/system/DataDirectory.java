@@ -23,8 +23,8 @@ public class DataDirectory implements JobArtifacts {
             Files.createDirectories(datasets());
             Files.createDirectories(jobs());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + root
-                    + "; set trainyard.data-dir to a writable folder", e);
+            throw new UncheckedIOException(
+                    "cannot create the data directory " + root + "; set trainyard.data-dir to a writable folder", e);
         }
     }
 

@@ -44,8 +44,10 @@ public class DiskSpace {
     public static boolean isOutOfSpace(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String reason = cause instanceof FileSystemException fileSystem && fileSystem.getReason() != null
-                    ? fileSystem.getReason() : cause.getMessage();
-            if (cause instanceof IOException && reason != null
+                    ? fileSystem.getReason()
+                    : cause.getMessage();
+            if (cause instanceof IOException
+                    && reason != null
                     && (reason.contains("No space left on device") || reason.contains("Disk quota exceeded"))) {
                 return true;
             }

@@ -6,5 +6,4 @@ package dev.trainyard.system;
  * @param field the JSON path of the field, e.g. {@code schedule.baseLr}
  * @param message what is wrong and what is accepted
  */
-public record FieldViolation(String field, String message) {
-}
+public record FieldViolation(String field, String message) {}

@@ -20,5 +20,4 @@ import org.springframework.validation.annotation.Validated;
 public record HttpLimitsProperties(
         @NotNull @DefaultValue("1MB") DataSize maxJsonBody,
         @NotNull @DefaultValue("10MB") DataSize maxImageBody,
-        @NotNull @DefaultValue("20s") Duration bodyTimeout) {
-}
+        @NotNull @DefaultValue("20s") Duration bodyTimeout) {}

@@ -8,9 +8,10 @@ public class InvalidRequestException extends RuntimeException {
     private final List<FieldViolation> violations;
 
     public InvalidRequestException(List<FieldViolation> violations) {
-        super(violations.size() == 1
-                ? violations.get(0).field() + " " + violations.get(0).message()
-                : violations.size() + " fields are invalid; see 'errors'");
+        super(
+                violations.size() == 1
+                        ? violations.get(0).field() + " " + violations.get(0).message()
+                        : violations.size() + " fields are invalid; see 'errors'");
         this.violations = violations;
     }
 

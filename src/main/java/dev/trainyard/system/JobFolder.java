@@ -16,7 +16,12 @@ public record JobFolder(Path root, Path model, Path modelCard, Path evaluation, 
 
     /** The layout of a job's folder at {@code root}. */
     public static JobFolder at(Path root) {
-        return new JobFolder(root, root.resolve("model.zip"), root.resolve("model-card.json"),
-                root.resolve("evaluation.json"), root.resolve("checkpoints"), root.resolve("training.log"));
+        return new JobFolder(
+                root,
+                root.resolve("model.zip"),
+                root.resolve("model-card.json"),
+                root.resolve("evaluation.json"),
+                root.resolve("checkpoints"),
+                root.resolve("training.log"));
     }
 }

@@ -18,30 +18,52 @@ class OpenApiProblems implements OpenApiCustomizer {
             "404", "No such job for this token",
             "409", "Not possible in the job's current state",
             "408", "The request body did not arrive within trainyard.http.body-timeout; nothing was changed",
-            "413", "Request body too large (JSON over trainyard.http.max-json-body, 1 MB by default; images over "
-                    + "trainyard.http.max-image-body, 10 MB); nothing was changed",
-            "503", "The job database cannot be reached; nothing was changed; retry after the Retry-After header's "
-                    + "seconds");
+            "413",
+                    "Request body too large (JSON over trainyard.http.max-json-body, 1 MB by default; images over "
+                            + "trainyard.http.max-image-body, 10 MB); nothing was changed",
+            "503",
+                    "The job database cannot be reached; nothing was changed; retry after the Retry-After header's "
+                            + "seconds");
 
     @Override
     public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
-        openApi.getComponents().addSchemas("Problem", new Schema<>().type("object")
-                .description("RFC 9457 problem details")
-                .addProperty("type", new Schema<>().type("string").format("uri"))
-                .addProperty("title", new Schema<>().type("string"))
-                .addProperty("status", new Schema<>().type("integer"))
-                .addProperty("detail", new Schema<>().type("string"))
-                .addProperty("instance", new Schema<>().type("string").format("uri"))
-                .addProperty("errors", new Schema<>().type("array").items(new Schema<>().type("object")
-                        .addProperty("field", new Schema<>().type("string"))
-                        .addProperty("message", new Schema<>().type("string")))));
-        Content problem = new Content().addMediaType("application/problem+json",
-                new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
-        openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
-            if (path.startsWith("/api/")) {
-                ANSWERS.forEach((status, description) -> operation.getResponses().putIfAbsent(status,
-                        new ApiResponse().description(description).content(problem)));
-            }
-        }));
+        openApi.getComponents()
+                .addSchemas(
+                        "Problem",
+                        new Schema<>()
+                                .type("object")
+                                .description("RFC 9457 problem details")
+                                .addProperty(
+                                        "type", new Schema<>().type("string").format("uri"))
+                                .addProperty("title", new Schema<>().type("string"))
+                                .addProperty("status", new Schema<>().type("integer"))
+                                .addProperty("detail", new Schema<>().type("string"))
+                                .addProperty(
+                                        "instance",
+                                        new Schema<>().type("string").format("uri"))
+                                .addProperty(
+                                        "errors",
+                                        new Schema<>()
+                                                .type("array")
+                                                .items(new Schema<>()
+                                                        .type("object")
+                                                        .addProperty("field", new Schema<>().type("string"))
+                                                        .addProperty("message", new Schema<>().type("string")))));
+        Content problem = new Content()
+                .addMediaType(
+                        "application/problem+json",
+                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
+        openApi.getPaths()
+                .forEach((path, item) -> item.readOperations().forEach(operation -> {
+                    if (path.startsWith("/api/")) {
+                        ANSWERS.forEach((status, description) -> operation
+                                .getResponses()
+                                .putIfAbsent(
+                                        status,
+                                        new ApiResponse()
+                                                .description(description)
+                                                .content(problem)));
+                    }
+                }));
     }
 }

@@ -21,8 +21,7 @@ public final class ProblemTypes {
     public static final URI UNAVAILABLE = of("unavailable");
     public static final URI SERVER_ERROR = of("server-error");
 
-    private ProblemTypes() {
-    }
+    private ProblemTypes() {}
 
     private static URI of(String kind) {
         return URI.create("urn:trainyard:problem:" + kind);

@@ -67,10 +67,16 @@ public class RequestBodies extends OncePerRequestFilter {
         boolean chunked = request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
         long declared = request.getContentLengthLong();
         boolean json = isJson(request.getContentType());
-        long limit = json ? limits.maxJsonBody().toBytes() : limits.maxImageBody().toBytes();
+        long limit =
+                json ? limits.maxJsonBody().toBytes() : limits.maxImageBody().toBytes();
         if (declared > limit) {
-            refuse(response, new ContainerProblems.Problem(413, ProblemTypes.TOO_LARGE, "Content Too Large",
-                    new BodyTooLargeException(limit).getMessage()));
+            refuse(
+                    response,
+                    new ContainerProblems.Problem(
+                            413,
+                            ProblemTypes.TOO_LARGE,
+                            "Content Too Large",
+                            new BodyTooLargeException(limit).getMessage()));
             return;
         }
         if (declared <= 0 && !chunked) {
@@ -86,21 +92,33 @@ public class RequestBodies extends OncePerRequestFilter {
         try {
             body = readWhole(new LimitedBody(request, limit, deadline).getInputStream());
         } catch (BodyTooLargeException e) {
-            refuse(response, new ContainerProblems.Problem(413, ProblemTypes.TOO_LARGE, "Content Too Large",
-                    e.getMessage()));
+            refuse(
+                    response,
+                    new ContainerProblems.Problem(413, ProblemTypes.TOO_LARGE, "Content Too Large", e.getMessage()));
             return;
         } catch (SocketTimeoutException e) {
             refuse(response, ContainerProblems.forStatus(408));
             return;
         } catch (IOException e) {
-            refuse(response, new ContainerProblems.Problem(400, ProblemTypes.MALFORMED_REQUEST, "Malformed request",
-                    "the body ended before the length it declared"));
+            refuse(
+                    response,
+                    new ContainerProblems.Problem(
+                            400,
+                            ProblemTypes.MALFORMED_REQUEST,
+                            "Malformed request",
+                            "the body ended before the length it declared"));
             return;
         }
         int malformedAt = firstMalformedUtf8(body);
         if (malformedAt >= 0) {
-            refuse(response, new ContainerProblems.Problem(400, ProblemTypes.MALFORMED_REQUEST, "Malformed request",
-                    "the body is not well-formed UTF-8 (at byte " + malformedAt + "); JSON must be sent as UTF-8"));
+            refuse(
+                    response,
+                    new ContainerProblems.Problem(
+                            400,
+                            ProblemTypes.MALFORMED_REQUEST,
+                            "Malformed request",
+                            "the body is not well-formed UTF-8 (at byte " + malformedAt
+                                    + "); JSON must be sent as UTF-8"));
             return;
         }
         chain.doFilter(new BufferedBody(request, body), response);
@@ -258,17 +276,21 @@ public class RequestBodies extends OncePerRequestFilter {
 
         @Override
         public String getHeader(String name) {
-            return HttpHeaders.TRANSFER_ENCODING.equalsIgnoreCase(name) ? null : HttpHeaders.CONTENT_LENGTH
-                    .equalsIgnoreCase(name) ? Integer.toString(body.length) : super.getHeader(name);
+            return HttpHeaders.TRANSFER_ENCODING.equalsIgnoreCase(name)
+                    ? null
+                    : HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)
+                            ? Integer.toString(body.length)
+                            : super.getHeader(name);
         }
 
         @Override
         public java.util.Enumeration<String> getHeaders(String name) {
             String value = getHeader(name);
-            if (HttpHeaders.TRANSFER_ENCODING.equalsIgnoreCase(name) || HttpHeaders.CONTENT_LENGTH
-                    .equalsIgnoreCase(name)) {
-                return value == null ? Collections.emptyEnumeration() : Collections.enumeration(
-                        java.util.List.of(value));
+            if (HttpHeaders.TRANSFER_ENCODING.equalsIgnoreCase(name)
+                    || HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)) {
+                return value == null
+                        ? Collections.emptyEnumeration()
+                        : Collections.enumeration(java.util.List.of(value));
             }
             return super.getHeaders(name);
         }

@@ -12,8 +12,7 @@ import java.util.HexFormat;
 /** SHA-256 digests, of text, bytes or a file, as raw bytes or lower-case hex. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** A new digest to feed piece by piece. */
     public static MessageDigest digest() {

@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("trainyard.storage")
-public record StorageProperties(@NotNull @DefaultValue("512MB") DataSize minFree) {
+public record StorageProperties(
+        @NotNull @DefaultValue("512MB") DataSize minFree) {
 
     public StorageProperties {
         if (minFree != null && minFree.isNegative()) {

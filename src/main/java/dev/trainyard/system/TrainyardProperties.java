@@ -13,5 +13,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("trainyard")
-public record TrainyardProperties(@NotNull @DefaultValue("./data") Path dataDir) {
-}
+public record TrainyardProperties(
+        @NotNull @DefaultValue("./data") Path dataDir) {}

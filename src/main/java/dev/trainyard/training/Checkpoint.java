@@ -16,8 +16,16 @@ import java.time.Instant;
  * @param sizeBytes          size of the network file
  * @param sha256             SHA-256 of the network file
  */
-public record Checkpoint(String file, int epoch, int batch, long step, double epochLossSum, Double validationAccuracy,
-                         long sizeBytes, String sha256, Instant createdAt) {
+public record Checkpoint(
+        String file,
+        int epoch,
+        int batch,
+        long step,
+        double epochLossSum,
+        Double validationAccuracy,
+        long sizeBytes,
+        String sha256,
+        Instant createdAt) {
 
     /** Whether it was taken at an epoch boundary (after evaluation) rather than on a stop mid-epoch. */
     public boolean atEpochEnd() {

@@ -17,9 +17,14 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("trainyard.checkpoints")
-public record CheckpointProperties(@Min(1) @Max(1000) @DefaultValue("3") int keep,
-                                   @NotNull @DefaultValue("all") KeepAfterSuccess keepAfterSuccess) {
+public record CheckpointProperties(
+        @Min(1) @Max(1000) @DefaultValue("3") int keep,
+        @NotNull @DefaultValue("all") KeepAfterSuccess keepAfterSuccess) {
 
     /** Which checkpoints a job keeps once it has SUCCEEDED. */
-    public enum KeepAfterSuccess { ALL, BEST, NONE }
+    public enum KeepAfterSuccess {
+        ALL,
+        BEST,
+        NONE
+    }
 }

@@ -30,7 +30,8 @@ public final class CheckpointStore {
     public boolean isIntact(Checkpoint checkpoint) {
         Path file = file(checkpoint);
         try {
-            return Files.isRegularFile(file) && Files.size(file) == checkpoint.sizeBytes()
+            return Files.isRegularFile(file)
+                    && Files.size(file) == checkpoint.sizeBytes()
                     && Sha256.hex(file).equals(checkpoint.sha256());
         } catch (IOException e) {
             return false;
@@ -38,12 +39,21 @@ public final class CheckpointStore {
     }
 
     /** Writes the network and describes where the run was; the caller records the description. */
-    public Checkpoint save(Network network, int epoch, int batch, long step, double epochLossSum,
-                           Double validationAccuracy) throws IOException {
+    public Checkpoint save(
+            Network network, int epoch, int batch, long step, double epochLossSum, Double validationAccuracy)
+            throws IOException {
         Path model = folder.resolve(fileName(step));
         AtomicFiles.write(model, partial -> network.save(partial.toFile()));
-        return new Checkpoint(model.getFileName().toString(), epoch, batch, step, epochLossSum, validationAccuracy,
-                Files.size(model), Sha256.hex(model), Instant.now());
+        return new Checkpoint(
+                model.getFileName().toString(),
+                epoch,
+                batch,
+                step,
+                epochLossSum,
+                validationAccuracy,
+                Files.size(model),
+                Sha256.hex(model),
+                Instant.now());
     }
 
     public void delete(Checkpoint checkpoint) throws IOException {

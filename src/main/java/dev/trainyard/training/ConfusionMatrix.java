@@ -12,8 +12,8 @@ import java.util.List;
  * @param perClassAccuracy share of each class's images classified correctly
  * @param accuracy         share of all images classified correctly
  */
-public record ConfusionMatrix(String split, List<String> classes, int[][] counts, List<Double> perClassAccuracy,
-                              double accuracy) {
+public record ConfusionMatrix(
+        String split, List<String> classes, int[][] counts, List<Double> perClassAccuracy, double accuracy) {
 
     static ConfusionMatrix of(String split, List<String> classes, int[][] counts) {
         List<Double> perClass = new ArrayList<>();
@@ -28,7 +28,7 @@ public record ConfusionMatrix(String split, List<String> classes, int[][] counts
             correct += counts[actual][actual];
             total += row;
         }
-        return new ConfusionMatrix(split, List.copyOf(classes), counts, List.copyOf(perClass),
-                total == 0 ? 0 : (double) correct / total);
+        return new ConfusionMatrix(
+                split, List.copyOf(classes), counts, List.copyOf(perClass), total == 0 ? 0 : (double) correct / total);
     }
 }

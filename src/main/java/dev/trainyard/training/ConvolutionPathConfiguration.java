@@ -20,10 +20,14 @@ class ConvolutionPathConfiguration {
                 ? OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")
                 : OneDnnLibrary.load();
         if (library.available()) {
-            log.info("Convolutions run on trainyard's oneDNN path (oneDNN {}) where it covers a layer, on {} elsewhere",
-                    library.version().orElseThrow(), runtime.oneDnnHelpersActive() ? "DL4J's oneDNN helper" : "DL4J");
+            log.info(
+                    "Convolutions run on trainyard's oneDNN path (oneDNN {}) where it covers a layer, on {} elsewhere",
+                    library.version().orElseThrow(),
+                    runtime.oneDnnHelpersActive() ? "DL4J's oneDNN helper" : "DL4J");
         } else {
-            log.info("Convolutions run on DL4J's own path: {}", library.unavailableReason().orElseThrow());
+            log.info(
+                    "Convolutions run on DL4J's own path: {}",
+                    library.unavailableReason().orElseThrow());
         }
         return library;
     }

@@ -34,6 +34,7 @@ public class Dl4jRuntime {
      * why it matters: see docs/benchmarks.md (seednet 23-32% more images per second at 1000 than at the default, with the data pipeline).
      */
     static final String SPIN_COUNT_VARIABLE = "GOMP_SPINCOUNT";
+
     private static final String CUDA_LIBRARY = "libnd4jcuda.so";
     private static final Logger log = LoggerFactory.getLogger(Dl4jRuntime.class);
 
@@ -45,21 +46,30 @@ public class Dl4jRuntime {
         System.setProperty(HELPERS_DISABLE_PROPERTY, Boolean.toString(!layerHelpers));
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         if ("CPU".equalsIgnoreCase(backend()) && System.getenv(SPIN_COUNT_VARIABLE) == null) {
-            log.warn("{} is not set: ND4J's OpenMP threads spin up to 300,000 times between ops and take CPU from "
-                    + "the data pipeline and the web threads; start the server with {}=1000 (see the README)",
-                    SPIN_COUNT_VARIABLE, SPIN_COUNT_VARIABLE);
+            log.warn(
+                    "{} is not set: ND4J's OpenMP threads spin up to 300,000 times between ops and take CPU from "
+                            + "the data pipeline and the web threads; start the server with {}=1000 (see the README)",
+                    SPIN_COUNT_VARIABLE,
+                    SPIN_COUNT_VARIABLE);
         }
         if ("CPU".equalsIgnoreCase(backend())) {
             Nd4j.factory().blas().setMaxThreads(properties.blasThreads());
         }
-        this.devices = "CUDA".equalsIgnoreCase(backend()) ? gpus()
-                : List.of(new TrainingDevice(0, deviceName(), null, null));
-        log.info("ND4J backend {} with {} device(s); oneDNN layer helpers {}", backend(), devices.size(),
+        this.devices =
+                "CUDA".equalsIgnoreCase(backend()) ? gpus() : List.of(new TrainingDevice(0, deviceName(), null, null));
+        log.info(
+                "ND4J backend {} with {} device(s); oneDNN layer helpers {}",
+                backend(),
+                devices.size(),
                 oneDnnHelpersActive() ? "on" : "off");
         for (TrainingDevice device : devices) {
             if (!device.canTrain()) {
-                log.error("Device {} ({}, compute capability {}) cannot train: {}; no job will be started on it",
-                        device.index(), device.name(), device.computeCapability(), device.unsupportedReason());
+                log.error(
+                        "Device {} ({}, compute capability {}) cannot train: {}; no job will be started on it",
+                        device.index(),
+                        device.name(),
+                        device.computeCapability(),
+                        device.unsupportedReason());
             }
         }
     }
@@ -89,11 +99,13 @@ public class Dl4jRuntime {
         List<?> list = information instanceof List<?> l ? l : List.of();
         for (int i = 0; i < list.size(); i++) {
             Map<?, ?> device = (Map<?, ?>) list.get(i);
-            ComputeCapability capability = new ComputeCapability(((Number) device.get("cuda.deviceMajor")).intValue(),
+            ComputeCapability capability = new ComputeCapability(
+                    ((Number) device.get("cuda.deviceMajor")).intValue(),
                     ((Number) device.get("cuda.deviceMinor")).intValue());
-            String reason = code == null || code.runsOn(capability) ? null
+            String reason = code == null || code.runsOn(capability)
+                    ? null
                     : "ND4J " + dl4jVersion() + "'s CUDA library carries machine code for " + code.describe()
-                    + ", none of which runs on compute capability " + capability;
+                            + ", none of which runs on compute capability " + capability;
             gpus.add(new TrainingDevice(i, String.valueOf(device.get("cuda.deviceName")), capability, reason));
         }
         return List.copyOf(gpus);
@@ -103,7 +115,9 @@ public class Dl4jRuntime {
     static Path loadedLibrary(String fileName) throws IOException {
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
             return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
-                    .filter(path -> path.endsWith("/" + fileName)).findFirst().map(Path::of)
+                    .filter(path -> path.endsWith("/" + fileName))
+                    .findFirst()
+                    .map(Path::of)
                     .orElseThrow(() -> new IOException(fileName + " is not loaded"));
         }
     }
@@ -137,9 +151,10 @@ public class Dl4jRuntime {
             return String.valueOf(first.get("cuda.deviceName"));
         }
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("model name")).findFirst()
-                    .map(line -> line.substring(line.indexOf(':') + 1).strip()
-                            + " (" + Runtime.getRuntime().availableProcessors() + " cores)")
+            return lines.filter(line -> line.startsWith("model name"))
+                    .findFirst()
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip() + " ("
+                            + Runtime.getRuntime().availableProcessors() + " cores)")
                     .orElse("CPU");
         } catch (IOException | UncheckedIOException e) {
             return "CPU (" + Runtime.getRuntime().availableProcessors() + " cores)";

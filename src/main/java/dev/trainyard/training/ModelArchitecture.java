@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -40,13 +40,21 @@ public enum ModelArchitecture {
                     .layer(conv(32, 64, 2, 0))
                     .layer(conv(64, 64, 2, 0))
                     .layer(conv(64, 64, 2, 1))
-                    .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
+                    .layer(new DenseLayer.Builder()
+                            .nOut(64)
+                            .activation(Activation.RELU)
+                            .build())
                     .layer(output(classes)));
         }
 
         private ConvolutionLayer conv(int in, int out, int stride, int padding) {
-            return new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(out).stride(stride, stride)
-                    .padding(padding, padding).activation(Activation.RELU).build();
+            return new ConvolutionLayer.Builder(3, 3)
+                    .nIn(in)
+                    .nOut(out)
+                    .stride(stride, stride)
+                    .padding(padding, padding)
+                    .activation(Activation.RELU)
+                    .build();
         }
     },
 
@@ -55,17 +63,32 @@ public enum ModelArchitecture {
         @Override
         Network build(NeuralNetConfiguration.Builder base, int classes) {
             return layerStack(base.list()
-                    .layer(new ConvolutionLayer.Builder(5, 5).nIn(3).nOut(6).activation(Activation.RELU).build())
+                    .layer(new ConvolutionLayer.Builder(5, 5)
+                            .nIn(3)
+                            .nOut(6)
+                            .activation(Activation.RELU)
+                            .build())
                     .layer(maxPool())
-                    .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).activation(Activation.RELU).build())
+                    .layer(new ConvolutionLayer.Builder(5, 5)
+                            .nOut(16)
+                            .activation(Activation.RELU)
+                            .build())
                     .layer(maxPool())
-                    .layer(new DenseLayer.Builder().nOut(120).activation(Activation.RELU).build())
-                    .layer(new DenseLayer.Builder().nOut(84).activation(Activation.RELU).build())
+                    .layer(new DenseLayer.Builder()
+                            .nOut(120)
+                            .activation(Activation.RELU)
+                            .build())
+                    .layer(new DenseLayer.Builder()
+                            .nOut(84)
+                            .activation(Activation.RELU)
+                            .build())
                     .layer(output(classes)));
         }
 
         private SubsamplingLayer maxPool() {
-            return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+            return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(2, 2)
+                    .stride(2, 2)
                     .build();
         }
     },
@@ -75,11 +98,14 @@ public enum ModelArchitecture {
      * the second and third stages halve the resolution), global average pooling and one dense layer. Where a
      * block changes shape its shortcut is a 1x1 convolution with batch norm (the paper's option B).
      */
-    RESNET20("resnet20", "ResNet-20 for CIFAR: 3x3 stem, 3 stages x 3 residual blocks (16/32/64 channels, batch norm),"
-            + " global average pool, dense 64->10; 1x1 projection shortcuts") {
+    RESNET20(
+            "resnet20",
+            "ResNet-20 for CIFAR: 3x3 stem, 3 stages x 3 residual blocks (16/32/64 channels, batch norm),"
+                    + " global average pool, dense 64->10; 1x1 projection shortcuts") {
         @Override
         Network build(NeuralNetConfiguration.Builder base, int classes) {
-            ComputationGraphConfiguration.GraphBuilder graph = base.graphBuilder().addInputs("input");
+            ComputationGraphConfiguration.GraphBuilder graph =
+                    base.graphBuilder().addInputs("input");
             String x = convBnRelu(graph, "stem", "input", 16, 1);
             int channels = 16;
             for (int stage = 1; stage <= 3; stage++) {
@@ -103,8 +129,8 @@ public enum ModelArchitecture {
             return Network.Graph.restore(file, withUpdater);
         }
 
-        private String residualBlock(ComputationGraphConfiguration.GraphBuilder graph, String name, String input,
-                                     int channels, int stride) {
+        private String residualBlock(
+                ComputationGraphConfiguration.GraphBuilder graph, String name, String input, int channels, int stride) {
             String first = convBnRelu(graph, name + ".1", input, channels, stride);
             String second = convBn(graph, name + ".2", first, channels, 3, 1);
             String shortcut = stride == 1 ? input : convBn(graph, name + ".shortcut", input, channels, 1, stride);
@@ -113,20 +139,34 @@ public enum ModelArchitecture {
             return name + ".relu";
         }
 
-        private String convBnRelu(ComputationGraphConfiguration.GraphBuilder graph, String name, String input,
-                                  int channels, int stride) {
-            graph.addLayer(name + ".relu", new ActivationLayer(Activation.RELU),
+        private String convBnRelu(
+                ComputationGraphConfiguration.GraphBuilder graph, String name, String input, int channels, int stride) {
+            graph.addLayer(
+                    name + ".relu",
+                    new ActivationLayer(Activation.RELU),
                     convBn(graph, name, input, channels, 3, stride));
             return name + ".relu";
         }
 
         /** A bias-free convolution (batch norm's shift makes a bias redundant) followed by batch norm. */
-        private String convBn(ComputationGraphConfiguration.GraphBuilder graph, String name, String input,
-                              int channels, int kernel, int stride) {
+        private String convBn(
+                ComputationGraphConfiguration.GraphBuilder graph,
+                String name,
+                String input,
+                int channels,
+                int kernel,
+                int stride) {
             int padding = kernel / 2;
-            graph.addLayer(name + ".conv", new ConvolutionLayer.Builder(kernel, kernel).nOut(channels)
-                            .stride(stride, stride).padding(padding, padding).hasBias(false)
-                            .activation(Activation.IDENTITY).build(), input)
+            graph.addLayer(
+                            name + ".conv",
+                            new ConvolutionLayer.Builder(kernel, kernel)
+                                    .nOut(channels)
+                                    .stride(stride, stride)
+                                    .padding(padding, padding)
+                                    .hasBias(false)
+                                    .activation(Activation.IDENTITY)
+                                    .build(),
+                            input)
                     .addLayer(name + ".bn", new BatchNormalization.Builder().build(), name + ".conv");
             return name + ".bn";
         }
@@ -169,8 +209,8 @@ public enum ModelArchitecture {
 
     /** A new network for an effective optimizer spec under {@code schedule}. */
     Network create(long seed, OptimizerSpec optimizer, LearningRateSchedule schedule, int classes) {
-        return create(seed, optimizer.updater(schedule), optimizer.weightDecay(), optimizer.decoupledWeightDecay(),
-                classes);
+        return create(
+                seed, optimizer.updater(schedule), optimizer.weightDecay(), optimizer.decoupledWeightDecay(), classes);
     }
 
     /**
@@ -199,13 +239,17 @@ public enum ModelArchitecture {
     }
 
     private static Network layerStack(NeuralNetConfiguration.ListBuilder layers) {
-        MultiLayerNetwork network = new MultiLayerNetwork(layers.setInputType(INPUT).build());
+        MultiLayerNetwork network =
+                new MultiLayerNetwork(layers.setInputType(INPUT).build());
         network.init();
         return new Network.LayerStack(network);
     }
 
     static OutputLayer output(int classes) {
         return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
+                .nOut(classes)
+                .activation(Activation.SOFTMAX)
+                .weightInit(WeightInit.XAVIER)
+                .build();
     }
 }

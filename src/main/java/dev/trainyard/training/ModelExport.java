@@ -19,8 +19,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public final class ModelExport {
 
-    private ModelExport() {
-    }
+    private ModelExport() {}
 
     /** Writes {@code network} to {@code target} with fixed rates in place of its schedules (the network changes too). */
     public static void write(Network network, Path target) throws IOException {

@@ -34,8 +34,8 @@ import org.nd4j.linalg.learning.config.Sgd;
  * @param layers          the rows, in order
  * @param totalParameters all parameters
  */
-public record ModelSummary(String model, int batchSize, List<LayerRow> layers, long totalParameters,
-                           long trainableParameters) {
+public record ModelSummary(
+        String model, int batchSize, List<LayerRow> layers, long totalParameters, long trainableParameters) {
 
     /**
      * One row of the summary.
@@ -44,16 +44,17 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
      * @param inputShape  with the batch dimension first
      * @param parameters  weights and biases of the layer
      */
-    public record LayerRow(String name, String type, List<Long> inputShape, List<Long> outputShape,
-                           long parameters) {
-    }
+    public record LayerRow(String name, String type, List<Long> inputShape, List<Long> outputShape, long parameters) {}
 
     public static ModelSummary of(ModelArchitecture model, int batchSize) {
         Network network = model.create(0, new Sgd(0.1), 0, true, 10);
-        List<LayerRow> rows = network instanceof Network.Graph graph ? graphRows(graph.graph(), batchSize)
+        List<LayerRow> rows = network instanceof Network.Graph graph
+                ? graphRows(graph.graph(), batchSize)
                 : stackRows(((Network.LayerStack) network).network(), batchSize);
         long total = network.parameterCount();
-        long fixed = Arrays.stream(network.layers()).mapToLong(ModelSummary::runningStatistics).sum();
+        long fixed = Arrays.stream(network.layers())
+                .mapToLong(ModelSummary::runningStatistics)
+                .sum();
         return new ModelSummary(model.id(), batchSize, List.copyOf(rows), total, total - fixed);
     }
 
@@ -73,7 +74,11 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
                 input = flat;
             }
             String type = typeName(configuration.getConf(i).getLayer());
-            rows.add(new LayerRow(indexed(type, counts), type, shape(input, batchSize), shape(outputs.get(i), batchSize),
+            rows.add(new LayerRow(
+                    indexed(type, counts),
+                    type,
+                    shape(input, batchSize),
+                    shape(outputs.get(i), batchSize),
                     network.getLayer(i).numParams()));
             input = outputs.get(i);
         }
@@ -90,12 +95,20 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
                 continue;
             }
             String firstInput = configuration.getVertexInputs().get(name).get(0);
-            InputType input = configuration.getNetworkInputs().contains(firstInput) ? ModelArchitecture.INPUT
+            InputType input = configuration.getNetworkInputs().contains(firstInput)
+                    ? ModelArchitecture.INPUT
                     : outputs.get(firstInput);
             GraphVertex vertex = configuration.getVertices().get(name);
-            String type = vertex instanceof LayerVertex layer ? typeName(layer.getLayerConf().getLayer())
-                    : vertex instanceof ElementWiseVertex ? "Add" : vertex.getClass().getSimpleName();
-            rows.add(new LayerRow(name, type, shape(input, batchSize), shape(outputs.get(name), batchSize),
+            String type = vertex instanceof LayerVertex layer
+                    ? typeName(layer.getLayerConf().getLayer())
+                    : vertex instanceof ElementWiseVertex
+                            ? "Add"
+                            : vertex.getClass().getSimpleName();
+            rows.add(new LayerRow(
+                    name,
+                    type,
+                    shape(input, batchSize),
+                    shape(outputs.get(name), batchSize),
                     graph.getVertex(name).numParams()));
         }
         return rows;
@@ -109,7 +122,8 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
         return layer.paramTable().entrySet().stream()
                 .filter(param -> !param.getKey().equals(BatchNormalizationParamInitializer.GAMMA)
                         && !param.getKey().equals(BatchNormalizationParamInitializer.BETA))
-                .mapToLong(param -> param.getValue().length()).sum();
+                .mapToLong(param -> param.getValue().length())
+                .sum();
     }
 
     private static String indexed(String type, Map<String, Integer> counts) {
@@ -150,18 +164,27 @@ public record ModelSummary(String model, int batchSize, List<LayerRow> layers, l
 
     /** The summary as a fixed-width table, like Paddle prints it; the name column fits the longest name. */
     public String toTable() {
-        int nameWidth = layers.stream().mapToInt(row -> row.name().length()).max().orElse(0);
+        int nameWidth =
+                layers.stream().mapToInt(row -> row.name().length()).max().orElse(0);
         nameWidth = Math.max(nameWidth, "Layer (type)".length() + 2);
         int width = nameWidth + 59;
         String format = "%-" + nameWidth + "s %-22s %-22s %,12d%n";
         StringBuilder table = new StringBuilder();
         String rule = "-".repeat(width) + "\n";
-        table.append(rule).append(String.format("%-" + nameWidth + "s %-22s %-22s %12s%n", "Layer (type)",
-                "Input Shape", "Output Shape", "Param #")).append("=".repeat(width)).append('\n');
+        table.append(rule)
+                .append(String.format(
+                        "%-" + nameWidth + "s %-22s %-22s %12s%n",
+                        "Layer (type)",
+                        "Input Shape",
+                        "Output Shape",
+                        "Param #"))
+                .append("=".repeat(width))
+                .append('\n');
         for (LayerRow row : layers) {
             table.append(String.format(format, row.name(), row.inputShape(), row.outputShape(), row.parameters()));
         }
-        table.append("=".repeat(width)).append('\n')
+        table.append("=".repeat(width))
+                .append('\n')
                 .append(String.format("Total params: %,d%n", totalParameters))
                 .append(String.format("Trainable params: %,d%n", trainableParameters))
                 .append(String.format("Non-trainable params: %,d%n", totalParameters - trainableParameters))

@@ -185,7 +185,8 @@ public sealed interface Network permits Network.LayerStack, Network.Graph {
         public List<NeuralNetConfiguration> layerConfigurations() {
             return graph.getConfiguration().getVertices().values().stream()
                     .filter(vertex -> vertex instanceof LayerVertex)
-                    .map(vertex -> ((LayerVertex) vertex).getLayerConf()).toList();
+                    .map(vertex -> ((LayerVertex) vertex).getLayerConf())
+                    .toList();
         }
 
         @Override

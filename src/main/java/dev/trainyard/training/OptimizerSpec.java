@@ -22,7 +22,11 @@ import org.nd4j.linalg.learning.config.Sgd;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Optimizer settings")
 public record OptimizerSpec(
-        @Schema(allowableValues = {"sgd", "adam", "adamw"}, defaultValue = "sgd") String type,
+        @Schema(
+                allowableValues = {"sgd", "adam", "adamw"},
+                defaultValue = "sgd")
+        String type,
+
         @Schema(defaultValue = "0.9") Double momentum,
         @Schema(defaultValue = "true") Boolean nesterov,
         @Schema(defaultValue = "5.0E-4") Double weightDecay) {
@@ -38,8 +42,8 @@ public record OptimizerSpec(
         if (!SGD.equals(effective)) {
             return new OptimizerSpec(effective, null, null, decay);
         }
-        return new OptimizerSpec(SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov,
-                decay);
+        return new OptimizerSpec(
+                SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov, decay);
     }
 
     public void validate(String path, Violations violations) {
@@ -56,8 +60,10 @@ public record OptimizerSpec(
             violations.add(path + ".nesterov", "applies to sgd only");
         }
         if (sgd && Boolean.FALSE.equals(nesterov) && (momentum == null || momentum > 0)) {
-            violations.add(path + ".nesterov", "classical (non-Nesterov) momentum is not available; use "
-                    + "\"nesterov\": true, or \"momentum\": 0 for plain SGD");
+            violations.add(
+                    path + ".nesterov",
+                    "classical (non-Nesterov) momentum is not available; use "
+                            + "\"nesterov\": true, or \"momentum\": 0 for plain SGD");
         }
     }
 

@@ -3,9 +3,9 @@ package dev.trainyard.training;
 import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
+import dev.trainyard.system.JobFolder;
 import java.io.IOException;
 import java.nio.file.Files;
-import dev.trainyard.system.JobFolder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,8 +25,8 @@ public final class Predictor {
     /** Loads a job's model and its card (written by the trainer beside it). */
     public static Predictor load(JobFolder files, JsonMapper json) throws IOException {
         ModelCard card = json.readValue(Files.readString(files.modelCard()), ModelCard.class);
-        ModelArchitecture architecture = ModelArchitecture.byId(card.model()).orElseThrow(
-                () -> new IOException("the model card names an unknown model: " + card.model()));
+        ModelArchitecture architecture = ModelArchitecture.byId(card.model())
+                .orElseThrow(() -> new IOException("the model card names an unknown model: " + card.model()));
         return new Predictor(architecture.restore(files.model().toFile(), false), card);
     }
 
@@ -39,13 +39,16 @@ public final class Predictor {
      *
      * @param probability softmax output, 0..1
      */
-    public record ClassProbability(String label, double probability) {
-    }
+    public record ClassProbability(String label, double probability) {}
 
     /** The {@code top} most likely classes of a decoded image, most likely first. */
     public synchronized List<ClassProbability> predict(LabeledImages image, int top) {
         float[] probabilities = network.output(new Minibatches(image, 1, card.normalization(), AugmentSpec.NONE)
-                .inOrder().next().getFeatures()).data().asFloat();
+                        .inOrder()
+                        .next()
+                        .getFeatures())
+                .data()
+                .asFloat();
         List<ClassProbability> ranked = new ArrayList<>();
         for (int c = 0; c < probabilities.length; c++) {
             ranked.add(new ClassProbability(card.classes().get(c), probabilities[c]));

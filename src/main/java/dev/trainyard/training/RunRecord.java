@@ -12,8 +12,15 @@ import dev.trainyard.training.onednn.ConvolutionCoverage;
  * @param convolutions       which path the convolutions ran on: trainyard's oneDNN path or DL4J's, layer by layer
  * @param datasetFingerprint SHA-256 of the dataset's file list (relative paths and sizes)
  */
-public record RunRecord(String dl4jVersion, String backend, String device, boolean oneDnnHelpers,
-                        ConvolutionCoverage convolutions, String javaVersion,
-                        String datasetFingerprint, int trainImages, int validationImages, int testImages,
-                        int classes) {
-}
+public record RunRecord(
+        String dl4jVersion,
+        String backend,
+        String device,
+        boolean oneDnnHelpers,
+        ConvolutionCoverage convolutions,
+        String javaVersion,
+        String datasetFingerprint,
+        int trainImages,
+        int validationImages,
+        int testImages,
+        int classes) {}

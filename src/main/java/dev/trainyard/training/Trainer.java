@@ -12,7 +12,6 @@ import dev.trainyard.system.AtomicFiles;
 import dev.trainyard.training.onednn.ConvolutionPath;
 import dev.trainyard.training.onednn.InstalledConvolutions;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Iterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -38,8 +37,12 @@ public class Trainer {
     private final ConvolutionPath convolutionPath;
     private final JsonMapper json;
 
-    public Trainer(DatasetCatalog datasets, TrainingProperties properties, Dl4jRuntime runtime,
-                   ConvolutionPath convolutionPath, JsonMapper json) {
+    public Trainer(
+            DatasetCatalog datasets,
+            TrainingProperties properties,
+            Dl4jRuntime runtime,
+            ConvolutionPath convolutionPath,
+            JsonMapper json) {
         this.json = json;
         this.datasets = datasets;
         this.properties = properties;
@@ -64,8 +67,8 @@ public class Trainer {
             this.request = request;
             this.observer = observer;
             this.data = datasets.load(request.dataset());
-            this.normalization = request.augment().normalize() ? Normalization.of(data.train())
-                    : Normalization.IDENTITY;
+            this.normalization =
+                    request.augment().normalize() ? Normalization.of(data.train()) : Normalization.IDENTITY;
             writeModelCard();
             this.train = new Minibatches(data.train(), request.batchSize(), normalization, request.augment());
             this.checkpoints = new CheckpointStore(request.files().checkpoints());
@@ -78,8 +81,10 @@ public class Trainer {
 
         /** The card a downloaded model is used with: its classes and the normalisation its inputs need. */
         private void writeModelCard() throws IOException {
-            AtomicFiles.write(request.files().modelCard(), json.writeValueAsBytes(new ModelCard(request.model().id(),
-                    data.train().classes(), normalization.mean(), normalization.std())));
+            AtomicFiles.write(
+                    request.files().modelCard(),
+                    json.writeValueAsBytes(new ModelCard(
+                            request.model().id(), data.train().classes(), normalization.mean(), normalization.std())));
         }
 
         /** A new network under the job's schedule, or the one in the checkpoint the run resumes from. */
@@ -87,8 +92,12 @@ public class Trainer {
             Checkpoint resume = request.resumeFrom();
             return resume != null
                     ? request.model().restore(checkpoints.file(resume).toFile(), true)
-                    : request.model().create(request.seed(), request.optimizer(), schedule(),
-                    data.train().classes().size());
+                    : request.model()
+                            .create(
+                                    request.seed(),
+                                    request.optimizer(),
+                                    schedule(),
+                                    data.train().classes().size());
         }
 
         LearningRateSchedule schedule() {
@@ -96,11 +105,18 @@ public class Trainer {
         }
 
         RunRecord record() throws IOException {
-            return new RunRecord(runtime.dl4jVersion(), runtime.backend(), runtime.deviceName(),
-                    runtime.oneDnnHelpersActive(), convolutions.coverage(), System.getProperty("java.version"),
-                    datasets.fingerprint(request.dataset()), data.train().count(),
+            return new RunRecord(
+                    runtime.dl4jVersion(),
+                    runtime.backend(),
+                    runtime.deviceName(),
+                    runtime.oneDnnHelpersActive(),
+                    convolutions.coverage(),
+                    System.getProperty("java.version"),
+                    datasets.fingerprint(request.dataset()),
+                    data.train().count(),
                     data.validation() == null ? 0 : data.validation().count(),
-                    data.test() == null ? 0 : data.test().count(), data.train().classes().size());
+                    data.test() == null ? 0 : data.test().count(),
+                    data.train().classes().size());
         }
 
         @Override
@@ -118,12 +134,12 @@ public class Trainer {
         try (Run run = new Run(request, observer)) {
             Checkpoint resume = request.resumeFrom();
             int firstEpoch = resume == null ? 0 : resume.epoch();
-            observer.started(run.train.stepsPerEpoch(), run.schedule().totalSteps(), run.step, firstEpoch,
-                    run.record());
+            observer.started(
+                    run.train.stepsPerEpoch(), run.schedule().totalSteps(), run.step, firstEpoch, run.record());
             for (int epoch = firstEpoch; epoch < request.epochs(); epoch++) {
                 boolean resumedHere = resume != null && epoch == firstEpoch;
-                if (!trainEpoch(run, epoch, resumedHere ? resume.batch() : 0,
-                        resumedHere ? resume.epochLossSum() : 0)) {
+                if (!trainEpoch(
+                        run, epoch, resumedHere ? resume.batch() : 0, resumedHere ? resume.epochLossSum() : 0)) {
                     return TrainingOutcome.STOPPED;
                 }
             }
@@ -157,8 +173,7 @@ public class Trainer {
      * @param trained     whether any step was trained in this call
      * @param interrupted whether the thread was interrupted (the flag is cleared; the run rethrows it after saving)
      */
-    private record EpochSteps(int batch, double lossSum, boolean trained, boolean interrupted) {
-    }
+    private record EpochSteps(int batch, double lossSum, boolean trained, boolean interrupted) {}
 
     /** Steps through the epoch's batches until they run out, a stop is requested or the thread is interrupted. */
     private EpochSteps runSteps(Run run, int epoch, int firstBatch, double lossSumSoFar) {
@@ -166,7 +181,8 @@ public class Trainer {
         double lossSum = lossSumSoFar;
         boolean interrupted = false;
         try (PrefetchingIterator<DataSet> batches = new PrefetchingIterator<>(
-                run.train.shuffled(run.request.seed(), epoch, firstBatch), properties.prefetchDepth(),
+                run.train.shuffled(run.request.seed(), epoch, firstBatch),
+                properties.prefetchDepth(),
                 "trainyard-batches")) {
             long previousEnd = System.nanoTime();
             while (true) {
@@ -189,8 +205,8 @@ public class Trainer {
                 release(minibatch);
                 long end = System.nanoTime();
                 lossSum += loss * images;
-                run.observer.stepFinished(new TrainingObserver.StepReport(run.step, epoch, loss,
-                        run.appliedRate.value, images, (end - previousEnd) / 1e9));
+                run.observer.stepFinished(new TrainingObserver.StepReport(
+                        run.step, epoch, loss, run.appliedRate.value, images, (end - previousEnd) / 1e9));
                 previousEnd = end;
                 run.step++;
                 batch++;
@@ -203,8 +219,8 @@ public class Trainer {
     private static void checkpointStop(Run run, int epoch, EpochSteps steps) throws IOException, InterruptedException {
         if (steps.trained()) {
             run.observer.beforeSave();
-            run.observer.checkpointSaved(run.checkpoints.save(run.network, epoch, steps.batch(), run.step,
-                    steps.lossSum(), null));
+            run.observer.checkpointSaved(
+                    run.checkpoints.save(run.network, epoch, steps.batch(), run.step, steps.lossSum(), null));
         }
         if (steps.interrupted()) {
             throw new InterruptedException("training was interrupted at step " + run.step + "; it checkpointed there");
@@ -214,23 +230,29 @@ public class Trainer {
     /** Evaluates a finished epoch, checkpoints it and reports the two together. */
     private static void endEpoch(Run run, int epoch, double lossSum, long epochStart)
             throws IOException, InterruptedException {
-        TrainingObserver.Evaluation validation = evaluate(run.network, run.data.validation(), run.request.batchSize(),
-                run.normalization);
-        TrainingObserver.Evaluation test = evaluate(run.network, run.data.test(), run.request.batchSize(),
-                run.normalization);
+        TrainingObserver.Evaluation validation =
+                evaluate(run.network, run.data.validation(), run.request.batchSize(), run.normalization);
+        TrainingObserver.Evaluation test =
+                evaluate(run.network, run.data.test(), run.request.batchSize(), run.normalization);
         run.network.incrementEpochCount();
         TrainingObserver.Evaluation judged = validation != null ? validation : test;
         // why: an interrupt that came during evaluation must not break the checkpoint's file write (NIO channels
         // close on interrupt); the epoch is kept, then the run stops
         boolean interruptedLate = Thread.interrupted();
         run.observer.beforeSave();
-        Checkpoint checkpoint = run.checkpoints.save(run.network, epoch + 1, 0, run.step, 0,
-                judged == null ? null : judged.accuracy());
-        run.observer.epochFinished(new TrainingObserver.EpochReport(epoch + 1, lossSum / run.train.imageCount(),
-                validation, test, (System.nanoTime() - epochStart) / 1e9), checkpoint);
+        Checkpoint checkpoint =
+                run.checkpoints.save(run.network, epoch + 1, 0, run.step, 0, judged == null ? null : judged.accuracy());
+        run.observer.epochFinished(
+                new TrainingObserver.EpochReport(
+                        epoch + 1,
+                        lossSum / run.train.imageCount(),
+                        validation,
+                        test,
+                        (System.nanoTime() - epochStart) / 1e9),
+                checkpoint);
         if (interruptedLate) {
-            throw new InterruptedException("training was interrupted after epoch " + (epoch + 1)
-                    + "; it checkpointed there");
+            throw new InterruptedException(
+                    "training was interrupted after epoch " + (epoch + 1) + "; it checkpointed there");
         }
     }
 
@@ -257,21 +279,29 @@ public class Trainer {
             int classes = judged.classes().size();
             int[][] confusion = new int[classes][classes];
             evaluate(run.network, judged, run.request.batchSize(), run.normalization, confusion);
-            AtomicFiles.write(run.request.files().evaluation(), json.writeValueAsBytes(ConfusionMatrix.of(
-                    run.data.test() != null ? "test" : "validation", judged.classes(), confusion)));
+            AtomicFiles.write(
+                    run.request.files().evaluation(),
+                    json.writeValueAsBytes(ConfusionMatrix.of(
+                            run.data.test() != null ? "test" : "validation", judged.classes(), confusion)));
         }
     }
 
     /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
-    public static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
-                                                       Normalization normalization) {
-        return images == null || images.count() == 0 ? null : evaluate(network, images, batchSize, normalization,
-                new int[images.classes().size()][images.classes().size()]);
+    public static TrainingObserver.Evaluation evaluate(
+            Network network, LabeledImages images, int batchSize, Normalization normalization) {
+        return images == null || images.count() == 0
+                ? null
+                : evaluate(
+                        network,
+                        images,
+                        batchSize,
+                        normalization,
+                        new int[images.classes().size()][images.classes().size()]);
     }
 
     /** As {@link #evaluate(Network, LabeledImages, int, Normalization)}, counting into {@code confusion}. */
-    static TrainingObserver.Evaluation evaluate(Network network, LabeledImages images, int batchSize,
-                                                Normalization normalization, int[][] confusion) {
+    static TrainingObserver.Evaluation evaluate(
+            Network network, LabeledImages images, int batchSize, Normalization normalization, int[][] confusion) {
         double lossSum = 0;
         long correct = 0;
         Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, AugmentSpec.NONE).inOrder();

@@ -31,8 +31,7 @@ public interface TrainingObserver {
      * Called before each checkpoint and before the finished model is moved into place. An observer whose run may no
      * longer write (another attempt took the job over) throws, and the trainer writes nothing.
      */
-    default void beforeSave() {
-    }
+    default void beforeSave() {}
 
     /**
      * One optimizer step.
@@ -45,8 +44,7 @@ public interface TrainingObserver {
      * @param seconds      wall time since the previous step ended (or the epoch's training began), the wait for
      *                     the batch included
      */
-    record StepReport(long step, int epoch, double loss, double learningRate, int images, double seconds) {
-    }
+    record StepReport(long step, int epoch, double loss, double learningRate, int images, double seconds) {}
 
     /**
      * One finished epoch.
@@ -57,8 +55,7 @@ public interface TrainingObserver {
      * @param test               loss and accuracy on the test images, or null without a test set
      * @param seconds            wall time of the epoch, evaluation included
      */
-    record EpochReport(int epoch, double trainLoss, Evaluation validation, Evaluation test, double seconds) {
-    }
+    record EpochReport(int epoch, double trainLoss, Evaluation validation, Evaluation test, double seconds) {}
 
     /**
      * A network's result on one split.
@@ -66,6 +63,5 @@ public interface TrainingObserver {
      * @param loss     mean cross-entropy
      * @param accuracy share of images classified correctly
      */
-    record Evaluation(double loss, double accuracy) {
-    }
+    record Evaluation(double loss, double accuracy) {}
 }

@@ -11,8 +11,14 @@ import dev.trainyard.system.JobFolder;
  * @param files               where the model, its card, its evaluation and the checkpoints are written
  * @param resumeFrom          the checkpoint an interrupted run continues from (its file checked intact), or null
  */
-public record TrainingRequest(ModelArchitecture model, DatasetSpec dataset, AugmentSpec augment, int epochs,
-                              int batchSize,
-                              OptimizerSpec optimizer, ScheduleSpec schedule, long seed, JobFolder files,
-                              Checkpoint resumeFrom) {
-}
+public record TrainingRequest(
+        ModelArchitecture model,
+        DatasetSpec dataset,
+        AugmentSpec augment,
+        int epochs,
+        int batchSize,
+        OptimizerSpec optimizer,
+        ScheduleSpec schedule,
+        long seed,
+        JobFolder files,
+        Checkpoint resumeFrom) {}

@@ -1,7 +1,6 @@
 package dev.trainyard.bench;
 
 import dev.trainyard.ApiClient;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +49,10 @@ public final class DurabilityBenchmark {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
         int requests = Integer.parseInt(options.getOrDefault("requests", "300"));
         int churn = Integer.parseInt(options.getOrDefault("churn", "3000"));
-        System.out.printf("trainyard durability benchmark, %s; jar %s, JVM options %s, %d images, %d epochs, "
-                + "%d requests of each kind, %d submit+cancel pairs of churn%n", LocalDate.now(), jar, jvm, images,
-                epochs, requests, churn);
+        System.out.printf(
+                "trainyard durability benchmark, %s; jar %s, JVM options %s, %d images, %d epochs, "
+                        + "%d requests of each kind, %d submit+cancel pairs of churn%n",
+                LocalDate.now(), jar, jvm, images, epochs, requests, churn);
         System.out.println("| round | variant | submit p50 | submit p99 | cancel p50 | seednet ms/step (epochs 2..) "
                 + "| database file after the churn |");
         System.out.println("|---|---|---|---|---|---|---|");
@@ -60,20 +60,22 @@ public final class DurabilityBenchmark {
         for (int round = 1; round <= rounds; round++) {
             for (Map.Entry<String, String> variant : VARIANTS.entrySet()) {
                 double[] figures = runVariant(jar, jvm, variant.getValue(), images, epochs, requests, churn);
-                results.computeIfAbsent(variant.getKey(), key -> new ArrayList<>()).add(figures);
-                System.out.printf("| %d | %s | %.2f ms | %.2f ms | %.2f ms | %.1f | %.1f MB |%n", round,
-                        variant.getKey(), figures[0], figures[1], figures[2], figures[3], figures[4] / 1e6);
+                results.computeIfAbsent(variant.getKey(), key -> new ArrayList<>())
+                        .add(figures);
+                System.out.printf(
+                        "| %d | %s | %.2f ms | %.2f ms | %.2f ms | %.1f | %.1f MB |%n",
+                        round, variant.getKey(), figures[0], figures[1], figures[2], figures[3], figures[4] / 1e6);
             }
         }
         System.out.println("medians over the rounds:");
-        results.forEach((variant, runs) -> System.out.printf("  %s: submit p50 %.2f ms, cancel p50 %.2f ms, "
-                        + "%.1f ms per step, database %.1f MB%n", variant, median(runs, 0), median(runs, 2),
-                median(runs, 3), median(runs, 4) / 1e6));
+        results.forEach((variant, runs) -> System.out.printf(
+                "  %s: submit p50 %.2f ms, cancel p50 %.2f ms, " + "%.1f ms per step, database %.1f MB%n",
+                variant, median(runs, 0), median(runs, 2), median(runs, 3), median(runs, 4) / 1e6));
     }
 
     /** submit p50, submit p99, cancel p50 (ms), ms per training step, database file bytes after the churn. */
-    private static double[] runVariant(Path jar, String jvm, String urlSuffix, int images, int epochs,
-                                       int requests, int churn) throws Exception {
+    private static double[] runVariant(
+            Path jar, String jvm, String urlSuffix, int images, int epochs, int requests, int churn) throws Exception {
         double[] figures = new double[5];
         Path apiData = Files.createTempDirectory("trainyard-durability-api");
         try (Server server = Server.start(jar, jvm, urlSuffix, apiData, "0")) {
@@ -94,7 +96,9 @@ public final class DurabilityBenchmark {
                 cancels[i] = (System.nanoTime() - start) / 1e6;
             }
             for (int i = 0; i < churn; i++) {
-                String id = server.client.json(server.client.post("/api/v1/jobs", "{\"epochs\": 2}")).get("id")
+                String id = server.client
+                        .json(server.client.post("/api/v1/jobs", "{\"epochs\": 2}"))
+                        .get("id")
                         .asString();
                 server.client.post("/api/v1/jobs/" + id + "/cancel", "");
             }
@@ -109,7 +113,9 @@ public final class DurabilityBenchmark {
         ServerBenchmark.generateImages(trainingData.resolve("datasets/generated"), images);
         try (Server server = Server.start(jar, jvm, urlSuffix, trainingData, "1")) {
             String training = submitTraining(server.client, epochs);
-            JsonNode done = server.client.poll("/api/v1/jobs/" + training, Duration.ofHours(1),
+            JsonNode done = server.client.poll(
+                    "/api/v1/jobs/" + training,
+                    Duration.ofHours(1),
                     job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
             if (!done.get("state").asString().equals("SUCCEEDED")) {
                 throw new IllegalStateException("the training job ended " + done);
@@ -129,22 +135,30 @@ public final class DurabilityBenchmark {
     private record Server(Process process, ApiClient client) implements AutoCloseable {
 
         static Server start(Path jar, String jvm, String urlSuffix, Path dataDir, String slots) throws Exception {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(Arrays.asList(jvm.trim().split("\\s+")));
             int port;
             try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--trainyard.data-dir=" + dataDir,
+            command.addAll(List.of(
+                    "-jar",
+                    jar.toString(),
+                    "--server.port=" + port,
+                    "--trainyard.data-dir=" + dataDir,
                     "--trainyard.executor.slots=" + slots,
                     "--spring.datasource.url=jdbc:h2:file:" + dataDir + "/trainyard;AUTO_SERVER=FALSE" + urlSuffix,
                     "--trainyard.jobs.max-queued-per-owner=100000"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dataDir.resolve("server.log").toFile()).start();
-            ApiClient client = new ApiClient(port, null).awaitHealthy(Duration.ofMinutes(2),
-                    dataDir.resolve("server.log"));
-            return new Server(process, client.as(Files.readString(dataDir.resolve("admin.token")).strip()));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dataDir.resolve("server.log").toFile())
+                    .start();
+            ApiClient client =
+                    new ApiClient(port, null).awaitHealthy(Duration.ofMinutes(2), dataDir.resolve("server.log"));
+            return new Server(
+                    process,
+                    client.as(Files.readString(dataDir.resolve("admin.token")).strip()));
         }
 
         @Override
@@ -155,10 +169,13 @@ public final class DurabilityBenchmark {
     }
 
     private static String submitTraining(ApiClient client, int epochs) {
-        HttpResponse<String> created = client.post("/api/v1/jobs", "{\"name\": \"durability benchmark\", "
-                + "\"model\": \"seednet\", \"dataset\": {\"name\": \"imagefolder\", \"path\": \"generated\", "
-                + "\"validationFraction\": 0.02}, \"epochs\": " + epochs + ", \"batchSize\": 64, \"priority\": 100, "
-                + "\"schedule\": {\"baseLr\": 0.01, \"warmupEpochs\": 1}}");
+        HttpResponse<String> created = client.post(
+                "/api/v1/jobs",
+                "{\"name\": \"durability benchmark\", "
+                        + "\"model\": \"seednet\", \"dataset\": {\"name\": \"imagefolder\", \"path\": \"generated\", "
+                        + "\"validationFraction\": 0.02}, \"epochs\": " + epochs
+                        + ", \"batchSize\": 64, \"priority\": 100, "
+                        + "\"schedule\": {\"baseLr\": 0.01, \"warmupEpochs\": 1}}");
         if (created.statusCode() != 201) {
             throw new IllegalStateException("submission answered " + created.statusCode() + ": " + created.body());
         }
@@ -167,10 +184,10 @@ public final class DurabilityBenchmark {
 
     private static double median(List<double[]> runs, int figure) {
         double[] values = runs.stream().mapToDouble(run -> run[figure]).sorted().toArray();
-        return values.length % 2 == 1 ? values[values.length / 2]
+        return values.length % 2 == 1
+                ? values[values.length / 2]
                 : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
-    private DurabilityBenchmark() {
-    }
+    private DurabilityBenchmark() {}
 }

@@ -29,8 +29,7 @@ import java.util.concurrent.Future;
  */
 public final class H2FileGrowthBenchmark {
 
-    private H2FileGrowthBenchmark() {
-    }
+    private H2FileGrowthBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>();
@@ -44,7 +43,8 @@ public final class H2FileGrowthBenchmark {
         variants.put("write-delay-500", ";WRITE_DELAY=500");
         variants.put("write-delay-0", ";WRITE_DELAY=0");
         variants.put("checkpoint", "");
-        System.out.printf("H2 file growth, %s: %d commits at %d per second, the variants side by side%n",
+        System.out.printf(
+                "H2 file growth, %s: %d commits at %d per second, the variants side by side%n",
                 LocalDate.now(), commits, rate);
         ExecutorService pool = Executors.newFixedThreadPool(variants.size());
         List<Future<String>> reports = new ArrayList<>();
@@ -63,11 +63,12 @@ public final class H2FileGrowthBenchmark {
         Path file = folder.resolve("db.mv.db");
         StringBuilder report = new StringBuilder(name + ":");
         boolean checkpoint = urlSuffix.isEmpty();
-        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + folder.resolve("db") + urlSuffix,
-                "sa", ""); Statement statement = connection.createStatement()) {
+        try (Connection connection =
+                        DriverManager.getConnection("jdbc:h2:file:" + folder.resolve("db") + urlSuffix, "sa", "");
+                Statement statement = connection.createStatement()) {
             statement.execute("create table jobs (id int primary key, step bigint, loss double, spec varchar(2000))");
-            statement.execute("create table steps (job int, step bigint, loss double, lr double, "
-                    + "primary key (job, step))");
+            statement.execute(
+                    "create table steps (job int, step bigint, loss double, lr double, " + "primary key (job, step))");
             statement.execute("insert into jobs values (1, 0, 0, repeat('x', 1500))");
             PreparedStatement progress = connection.prepareStatement("update jobs set step = ?, loss = ? where id = 1");
             PreparedStatement step = connection.prepareStatement("insert into steps values (1, ?, ?, ?)");
@@ -99,6 +100,7 @@ public final class H2FileGrowthBenchmark {
                 }
             }
         }
-        return report.append(String.format(" closed: %.1f MB%n", Files.size(file) / 1e6)).toString();
+        return report.append(String.format(" closed: %.1f MB%n", Files.size(file) / 1e6))
+                .toString();
     }
 }

@@ -15,18 +15,21 @@ import java.util.regex.Pattern;
  */
 record PeerBench(String script, String data, String threads) {
 
-    private static final Pattern RESULT = Pattern.compile(
-            "RESULT train-step \\[pre-staged tensors\\].*median ([0-9.]+) ms/step");
+    private static final Pattern RESULT =
+            Pattern.compile("RESULT train-step \\[pre-staged tensors\\].*median ([0-9.]+) ms/step");
 
     static Optional<PeerBench> from(Map<String, String> options) {
-        return Optional.ofNullable(options.get("peer")).map(script -> new PeerBench(script,
-                options.getOrDefault("peerData", ""), options.getOrDefault("peerThreads", "2")));
+        return Optional.ofNullable(options.get("peer"))
+                .map(script -> new PeerBench(
+                        script, options.getOrDefault("peerData", ""), options.getOrDefault("peerThreads", "2")));
     }
 
     /** The peer's median ms per step of one timed run of {@code steps} steps on pre-staged batches. */
     double msPerStep(int steps) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(List.of(script, threads, "mode=bench", "variants=A", "repeats=1",
-                "steps=" + steps, "data=" + data)).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(List.of(
+                        script, threads, "mode=bench", "variants=A", "repeats=1", "steps=" + steps, "data=" + data))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException("the peer failed: " + output);

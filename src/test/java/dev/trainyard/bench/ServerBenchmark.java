@@ -44,7 +44,8 @@ public final class ServerBenchmark {
     private static final Pattern FINISHED = Pattern.compile("\"finishedAt\":\"([^\"]+)\"");
     private static final String LOAD_MARK = "?from=load";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String base;
     private String token;
 
@@ -72,17 +73,24 @@ public final class ServerBenchmark {
             port = socket.getLocalPort();
         }
         base = "http://127.0.0.1:" + port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (!jvm.isBlank()) {
             command.addAll(Arrays.asList(jvm.trim().split("\\s+")));
         }
-        command.addAll(List.of("-jar", jar.toString(), "--trainyard.data-dir=" + dataDir, "--server.port=" + port,
+        command.addAll(List.of(
+                "-jar",
+                jar.toString(),
+                "--trainyard.data-dir=" + dataDir,
+                "--server.port=" + port,
                 // the server's own time per request (%D: microseconds), to tell it apart from the client's
-                "--server.tomcat.accesslog.enabled=true", "--server.tomcat.basedir=" + dataDir.resolve("tomcat"),
+                "--server.tomcat.accesslog.enabled=true",
+                "--server.tomcat.basedir=" + dataDir.resolve("tomcat"),
                 "--server.tomcat.accesslog.directory=" + dataDir.resolve("access"),
-                "--server.tomcat.accesslog.prefix=access", "--server.tomcat.accesslog.suffix=.log",
-                "--server.tomcat.accesslog.rotate=false", "--server.tomcat.accesslog.buffered=false",
+                "--server.tomcat.accesslog.prefix=access",
+                "--server.tomcat.accesslog.suffix=.log",
+                "--server.tomcat.accesslog.rotate=false",
+                "--server.tomcat.accesslog.buffered=false",
                 "--server.tomcat.accesslog.pattern=%r %s %D"));
         String serverArgs = options.getOrDefault("server", "");
         if (!serverArgs.isBlank()) {
@@ -91,8 +99,10 @@ public final class ServerBenchmark {
         System.out.printf("trainyard server benchmark, %s; server: %s%n", LocalDate.now(), String.join(" ", command));
 
         long launched = System.nanoTime();
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("server.log").toFile()).start();
+        Process server = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile())
+                .start();
         try {
             double startSeconds = waitUntilHealthy(launched);
             System.out.printf("start to healthy: %.2f s%n", startSeconds);
@@ -105,8 +115,11 @@ public final class ServerBenchmark {
             waitFor(loaded, "RUNNING");
             load(loaded, rate, seconds);
             serverTimes(dataDir.resolve("access/access.log"), loaded);
-            http.send(authorized("/api/v1/jobs/" + loaded + "/cancel").POST(HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.discarding());
+            http.send(
+                    authorized("/api/v1/jobs/" + loaded + "/cancel")
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             waitFor(loaded, "CANCELLED");
 
             String job = submit(epochs);
@@ -119,9 +132,13 @@ public final class ServerBenchmark {
             Matcher started = STARTED.matcher(finished);
             Matcher ended = FINISHED.matcher(finished);
             if (started.find() && ended.find()) {
-                System.out.printf("job wall time (started to finished, %d epochs of %,d images with evaluation): "
-                        + "%.1f s%n", epochs, images, Duration.between(Instant.parse(started.group(1)),
-                        Instant.parse(ended.group(1))).toMillis() / 1e3);
+                System.out.printf(
+                        "job wall time (started to finished, %d epochs of %,d images with evaluation): " + "%.1f s%n",
+                        epochs,
+                        images,
+                        Duration.between(Instant.parse(started.group(1)), Instant.parse(ended.group(1)))
+                                        .toMillis()
+                                / 1e3);
             }
             memory.join(Duration.ofSeconds(5).toMillis());
             memory.interrupt();
@@ -140,8 +157,10 @@ public final class ServerBenchmark {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200 && health.body().contains("\"UP\"")) {
                     return (System.nanoTime() - launched) / 1e9;
                 }
@@ -160,9 +179,12 @@ public final class ServerBenchmark {
         double[] ms = new double[20];
         for (int i = -3; i < ms.length; i++) {
             long start = System.nanoTime();
-            HttpResponse<String> response = http.send(authorized("/api/v1/schedules/preview")
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    authorized("/api/v1/schedules/preview")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("preview answered " + response.statusCode() + ": " + response.body());
             }
@@ -171,16 +193,21 @@ public final class ServerBenchmark {
             }
         }
         Arrays.sort(ms);
-        System.out.printf("schedule preview, 1,000,000 steps (2,000 points returned), client-side over loopback: "
-                + "median %.1f ms, max %.1f ms (20 requests)%n", ms[ms.length / 2], ms[ms.length - 1]);
+        System.out.printf(
+                "schedule preview, 1,000,000 steps (2,000 points returned), client-side over loopback: "
+                        + "median %.1f ms, max %.1f ms (20 requests)%n",
+                ms[ms.length / 2], ms[ms.length - 1]);
     }
 
     private String submit(int epochs) throws Exception {
         String spec = "{\"name\":\"server benchmark\",\"model\":\"seednet\",\"dataset\":{\"name\":\"imagefolder\","
                 + "\"path\":\"generated\"},\"epochs\":" + epochs + ",\"batchSize\":64,\"schedule\":{\"type\":"
                 + "\"cosine-warmup\",\"baseLr\":0.01,\"warmupEpochs\":1}}";
-        HttpResponse<String> response = http.send(authorized("/api/v1/jobs").header("Content-Type",
-                "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+        HttpResponse<String> response = http.send(
+                authorized("/api/v1/jobs")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(spec))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]+)\"").matcher(response.body());
         if (response.statusCode() != 201 || !id.find()) {
@@ -194,7 +221,9 @@ public final class ServerBenchmark {
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
-        HttpRequest request = authorized("/api/v1/jobs/" + job + LOAD_MARK).timeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = authorized("/api/v1/jobs/" + job + LOAD_MARK)
+                .timeout(Duration.ofSeconds(10))
+                .build();
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (long i = 0; i < (long) rate * seconds; i++) {
@@ -204,19 +233,28 @@ public final class ServerBenchmark {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             long sent = System.nanoTime();
-            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-                latencies.add((System.nanoTime() - sent) / 1e6);
-                if (failure != null || response.statusCode() != 200) {
-                    errors.incrementAndGet();
-                }
-                return null;
-            }));
+            pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .handle((response, failure) -> {
+                        latencies.add((System.nanoTime() - sent) / 1e6);
+                        if (failure != null || response.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                        return null;
+                    }));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf("GET /api/v1/jobs/{id} at %d requests/s for %d s while seednet trains: %d requests, "
-                        + "%d errors; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, seconds, sorted.length,
-                errors.get(), percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
+        double[] sorted =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(
+                "GET /api/v1/jobs/{id} at %d requests/s for %d s while seednet trains: %d requests, "
+                        + "%d errors; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                rate,
+                seconds,
+                sorted.length,
+                errors.get(),
+                percentile(sorted, 50),
+                percentile(sorted, 99),
+                sorted[sorted.length - 1]);
     }
 
     /** The server's time for the load's GETs (marked by a query parameter the API ignores), from Tomcat's log. */
@@ -228,9 +266,11 @@ public final class ServerBenchmark {
                 times.add(Long.parseLong(line.substring(jobLine.length()).strip()) / 1e3);
             }
         }
-        double[] sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf("  the same requests, server time (Tomcat access log): p50 %.1f ms, p99 %.1f ms, "
-                + "max %.1f ms%n", percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
+        double[] sorted =
+                times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(
+                "  the same requests, server time (Tomcat access log): p50 %.1f ms, p99 %.1f ms, " + "max %.1f ms%n",
+                percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1]);
     }
 
     private static double percentile(double[] sorted, double percent) {
@@ -295,7 +335,8 @@ public final class ServerBenchmark {
 
     private String get(String path) throws IOException {
         try {
-            return http.send(authorized(path).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(authorized(path).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -317,7 +358,10 @@ public final class ServerBenchmark {
                     image.setRGB(x, y, (tint << 16) | random.nextInt(1 << 16));
                 }
             }
-            ImageIO.write(image, "jpg", classFolder.resolve(String.format("%05d.jpg", i)).toFile());
+            ImageIO.write(
+                    image,
+                    "jpg",
+                    classFolder.resolve(String.format("%05d.jpg", i)).toFile());
         }
     }
 }

@@ -38,10 +38,15 @@ public final class ServerSpeedBenchmark {
 
     private static final Pattern STEP = Pattern.compile("\"progress\":\\{\"epoch\":\\d+,\"step\":(\\d+)");
     private static final Pattern STATE = Pattern.compile("\"state\":\"(\\w+)\"");
-    private static final List<String> JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
-            "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g");
+    private static final List<String> JVM = List.of(
+            "-Xms1g",
+            "-Xmx1g",
+            "-XX:+AlwaysPreTouch",
+            "-Dorg.bytedeco.javacpp.maxbytes=2g",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> options;
 
     private ServerSpeedBenchmark(Map<String, String> options) {
@@ -60,20 +65,31 @@ public final class ServerSpeedBenchmark {
     private void run() throws Exception {
         Path dataDir = Path.of(options.get("data"));
         Map<String, List<String>> variants = new LinkedHashMap<>();
-        for (String variant : options.getOrDefault("variants", "onednn:--trainyard.training.convolutions=onednn|"
-                + "dl4j:--trainyard.training.convolutions=dl4j").split("\\|")) {
+        for (String variant : options.getOrDefault(
+                        "variants",
+                        "onednn:--trainyard.training.convolutions=onednn|"
+                                + "dl4j:--trainyard.training.convolutions=dl4j")
+                .split("\\|")) {
             int colon = variant.indexOf(':');
-            variants.put(variant.substring(0, colon), List.of(variant.substring(colon + 1).trim().split("\\s+")));
+            variants.put(
+                    variant.substring(0, colon),
+                    List.of(variant.substring(colon + 1).trim().split("\\s+")));
         }
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         int images = Integer.parseInt(options.getOrDefault("images", "25600"));
         int from = Integer.parseInt(options.getOrDefault("from", "50"));
         Optional<PeerBench> peer = PeerBench.from(options);
-        System.out.printf("trainyard server speed benchmark, %s: seednet, batch 64, one epoch of %,d images from %s; "
-                + "JVM %s, GOMP_SPINCOUNT=1000; rate = (steps between the progress reports at step >= %d and the "
-                + "last before the end) x 64 / their wall time; %d rounds, each: %s%s%n", LocalDate.now(), images,
+        System.out.printf(
+                "trainyard server speed benchmark, %s: seednet, batch 64, one epoch of %,d images from %s; "
+                        + "JVM %s, GOMP_SPINCOUNT=1000; rate = (steps between the progress reports at step >= %d and the "
+                        + "last before the end) x 64 / their wall time; %d rounds, each: %s%s%n",
+                LocalDate.now(),
+                images,
                 dataDir.resolve("datasets").resolve(options.getOrDefault("path", "cifar10-jpg/train")),
-                String.join(" ", JVM), from, rounds, String.join(", ", variants.keySet()),
+                String.join(" ", JVM),
+                from,
+                rounds,
+                String.join(", ", variants.keySet()),
                 peer.isPresent() ? ", then the PyTorch peer (pre-staged batches)" : "");
         Map<String, double[]> rates = new LinkedHashMap<>();
         variants.keySet().forEach(name -> rates.put(name, new double[rounds]));
@@ -96,14 +112,25 @@ public final class ServerSpeedBenchmark {
             for (int round = 0; round < rounds; round++) {
                 ratios[round] = variant.getValue()[round] / peerRates[round];
             }
-            System.out.printf("%s: median %.0f images/s (rounds %s)%s%n", variant.getKey(), median(variant.getValue()),
-                    Arrays.toString(Arrays.stream(variant.getValue()).map(Math::round).toArray()),
-                    peer.isPresent() ? String.format("; / peer per round %s, median %.2fx",
-                            Arrays.toString(Arrays.stream(ratios).map(r -> Math.round(r * 100) / 100.0).toArray()),
-                            median(ratios)) : "");
+            System.out.printf(
+                    "%s: median %.0f images/s (rounds %s)%s%n",
+                    variant.getKey(),
+                    median(variant.getValue()),
+                    Arrays.toString(
+                            Arrays.stream(variant.getValue()).map(Math::round).toArray()),
+                    peer.isPresent()
+                            ? String.format(
+                                    "; / peer per round %s, median %.2fx",
+                                    Arrays.toString(Arrays.stream(ratios)
+                                            .map(r -> Math.round(r * 100) / 100.0)
+                                            .toArray()),
+                                    median(ratios))
+                            : "");
         }
         if (peer.isPresent()) {
-            System.out.printf("peer: median %.0f images/s (rounds %s)%n", median(peerRates),
+            System.out.printf(
+                    "peer: median %.0f images/s (rounds %s)%n",
+                    median(peerRates),
                     Arrays.toString(Arrays.stream(peerRates).map(Math::round).toArray()));
         }
     }
@@ -115,15 +142,20 @@ public final class ServerSpeedBenchmark {
             port = socket.getLocalPort();
         }
         String base = "http://127.0.0.1:" + port;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(JVM);
-        command.addAll(List.of("-jar", options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"),
-                "--trainyard.data-dir=" + dataDir, "--server.port=" + port,
+        command.addAll(List.of(
+                "-jar",
+                options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"),
+                "--trainyard.data-dir=" + dataDir,
+                "--server.port=" + port,
                 "--trainyard.executor.progress-interval=50ms"));
         command.addAll(settings);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("server-speed.log").toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dataDir.resolve("server-speed.log").toFile()));
         builder.environment().put("GOMP_SPINCOUNT", "1000");
         Process server = builder.start();
         try {
@@ -135,13 +167,15 @@ public final class ServerSpeedBenchmark {
                     + "\"epochs\":1,\"batchSize\":64,\"optimizer\":{\"type\":\"sgd\",\"momentum\":0.9,"
                     + "\"nesterov\":true,\"weightDecay\":0.0005},\"schedule\":{\"type\":\"cosine-warmup\","
                     + "\"baseLr\":0.05,\"warmupSteps\":100},\"seed\":1}";
-            HttpResponse<String> created = http.send(request(base, token, "/api/v1/jobs")
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> created = http.send(
+                    request(base, token, "/api/v1/jobs")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(spec))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             Matcher id = Pattern.compile("\"id\":\"([0-9a-f-]+)\"").matcher(created.body());
             if (created.statusCode() != 201 || !id.find()) {
-                throw new IllegalStateException("submission answered " + created.statusCode() + ": "
-                        + created.body());
+                throw new IllegalStateException("submission answered " + created.statusCode() + ": " + created.body());
             }
             return followRate(base, token, "/api/v1/jobs/" + id.group(1), from);
         } finally {
@@ -159,10 +193,13 @@ public final class ServerSpeedBenchmark {
         long seen = -1;
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
-            String body = http.send(request(base, token, job).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String body = http.send(request(base, token, job).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             long now = System.nanoTime();
             Matcher state = STATE.matcher(body);
-            if (state.find() && !state.group(1).equals("RUNNING") && !state.group(1).equals("QUEUED")) {
+            if (state.find()
+                    && !state.group(1).equals("RUNNING")
+                    && !state.group(1).equals("QUEUED")) {
                 if (!state.group(1).equals("SUCCEEDED") || firstStep < 0 || lastStep <= firstStep) {
                     throw new IllegalStateException("the job ended " + state.group(1) + " before it was measured");
                 }
@@ -191,8 +228,10 @@ public final class ServerSpeedBenchmark {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base
-                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;
                 }
@@ -205,7 +244,8 @@ public final class ServerSpeedBenchmark {
     }
 
     private static HttpRequest.Builder request(String base, String token, String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(10));
     }
 

@@ -99,10 +99,14 @@ public final class TrainingBenchmark {
     }
 
     private void run() throws Exception {
-        Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(Boolean.parseBoolean(option("helpers", "true")),
-                TrainingProperties.Convolutions.ONEDNN, number("blasThreads", 1), 4));
+        Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(
+                Boolean.parseBoolean(option("helpers", "true")),
+                TrainingProperties.Convolutions.ONEDNN,
+                number("blasThreads", 1),
+                4));
         OneDnnLibrary library = OneDnnLibrary.load();
-        List<String> models = List.of(option("models", option("model", "seednet")).split(","));
+        List<String> models =
+                List.of(option("models", option("model", "seednet")).split(","));
         List<String> paths = List.of(option("paths", "onednn,dl4j").split(","));
         int batchSize = number("batch", 64);
         int rounds = number("rounds", number("runs", 5));
@@ -112,9 +116,12 @@ public final class TrainingBenchmark {
 
         Path dataDir = options.containsKey("data") ? Path.of(option("data", "")) : generatedImages();
         String path = option("path", options.containsKey("data") ? "cifar10-jpg/train" : "generated");
-        DatasetCatalog catalog = new DatasetCatalog(new DataDirectory(new TrainyardProperties(dataDir)),
+        DatasetCatalog catalog = new DatasetCatalog(
+                new DataDirectory(new TrainyardProperties(dataDir)),
                 new Cifar10Properties(URI.create("http://127.0.0.1:9/unused"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC());
+                new DecodedCacheProperties(4),
+                new ImageDecoder(new ImageProperties(25_000_000)),
+                Clock.systemUTC());
         long loadStart = System.nanoTime();
         TrainTestSplit data = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, null, null, null));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
@@ -124,12 +131,18 @@ public final class TrainingBenchmark {
 
         System.out.printf("trainyard training benchmark, %s%n", LocalDate.now());
         environment(runtime, library);
-        System.out.printf("data: %,d images from %s (loaded in %.1f s; a second run reads the decoded cache)%n",
+        System.out.printf(
+                "data: %,d images from %s (loaded in %.1f s; a second run reads the decoded cache)%n",
                 images.count(), dataDir.resolve("datasets").resolve(path), loadSeconds);
-        System.out.printf("method: per model, %d warm-up steps per path, then %d rounds; each round times %d steps "
-                + "with the data pipeline on each path (%s) and then, for seednet, runs the PyTorch peer (%s); "
-                + "a rate is the steps' images over their wall time; medians over rounds%n%n", warmup, rounds, steps,
-                String.join(", ", paths), options.containsKey("peer") ? option("peer", "") : "not given: peer=<run.sh>");
+        System.out.printf(
+                "method: per model, %d warm-up steps per path, then %d rounds; each round times %d steps "
+                        + "with the data pipeline on each path (%s) and then, for seednet, runs the PyTorch peer (%s); "
+                        + "a rate is the steps' images over their wall time; medians over rounds%n%n",
+                warmup,
+                rounds,
+                steps,
+                String.join(", ", paths),
+                options.containsKey("peer") ? option("peer", "") : "not given: peer=<run.sh>");
         double peak = matmulGflops(2048, 10);
         for (String id : models) {
             ModelArchitecture model = ModelArchitecture.byId(id).orElseThrow();
@@ -142,18 +155,28 @@ public final class TrainingBenchmark {
     }
 
     /** One model: its paths and the peer, round after round, then pre-staged steps and the profile on the first. */
-    private void benchmark(ModelArchitecture model, OneDnnLibrary library, List<String> paths, Minibatches batches,
-                           int batchSize, int warmup, int rounds, int steps, double peak) throws Exception {
+    private void benchmark(
+            ModelArchitecture model,
+            OneDnnLibrary library,
+            List<String> paths,
+            Minibatches batches,
+            int batchSize,
+            int warmup,
+            int rounds,
+            int steps,
+            double peak)
+            throws Exception {
         ModelSummary summary = ModelSummary.of(model, 1);
         double flopsPerImage = 3 * forwardFlops(summary);
-        System.out.printf("model: %s, %,d parameters, %.1f MFLOP per image per training step (3 x forward), "
-                + "batch %d, Nesterov SGD, weight decay 5e-4%n", model.id(), summary.totalParameters(),
-                flopsPerImage / 1e6, batchSize);
+        System.out.printf(
+                "model: %s, %,d parameters, %.1f MFLOP per image per training step (3 x forward), "
+                        + "batch %d, Nesterov SGD, weight decay 5e-4%n",
+                model.id(), summary.totalParameters(), flopsPerImage / 1e6, batchSize);
         List<PathUnderTest> contenders = new ArrayList<>();
         for (String name : paths) {
             Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, 10);
-            ConvolutionPath path = new ConvolutionPath(name.equals("onednn") ? library
-                    : OneDnnLibrary.unavailable("DL4J's own path, for comparison"));
+            ConvolutionPath path = new ConvolutionPath(
+                    name.equals("onednn") ? library : OneDnnLibrary.unavailable("DL4J's own path, for comparison"));
             InstalledConvolutions installed = path.install(network.model(), ModelArchitecture.INPUT);
             System.out.printf("  path %s: %s%n", name, installed.coverage());
             contenders.add(new PathUnderTest(name, network, installed, new PipelineRun(batches, contenders.size())));
@@ -172,25 +195,33 @@ public final class TrainingBenchmark {
                 double[] timed = contender.pipeline().steps(contender, steps);
                 msPerStep[c][round] = timed[0];
                 waitShare[c][round] = timed[1];
-                line.append(String.format(" %s %.1f ms/step (%.0f images/s, waiting for data %.1f%%);",
+                line.append(String.format(
+                        " %s %.1f ms/step (%.0f images/s, waiting for data %.1f%%);",
                         contender.name(), timed[0], batchSize * 1000 / timed[0], timed[1]));
             }
             if (withPeer) {
                 msPerStep[contenders.size()][round] = peerBench.orElseThrow().msPerStep(Math.max(steps, 100));
                 double peer = msPerStep[contenders.size()][round];
-                line.append(String.format(" peer %.1f ms/step (%.0f images/s); %s/peer %.2fx", peer,
-                        batchSize * 1000 / peer, contenders.get(0).name(), peer / msPerStep[0][round]));
+                line.append(String.format(
+                        " peer %.1f ms/step (%.0f images/s); %s/peer %.2fx",
+                        peer, batchSize * 1000 / peer, contenders.get(0).name(), peer / msPerStep[0][round]));
             }
             System.out.println(line);
         }
         System.out.printf("  medians over %d rounds, with the data pipeline:%n", rounds);
         for (int c = 0; c < contenders.size(); c++) {
             double median = median(msPerStep[c]);
-            System.out.printf("    %-8s %.1f ms/step = %.0f images/s (rounds %.0f .. %.0f), %.1f GFLOP/s = %.0f%% of "
-                            + "the matrix product, waiting for data %.1f%%%n", contenders.get(c).name(), median,
-                    batchSize * 1000 / median, batchSize * 1000 / max(msPerStep[c]),
-                    batchSize * 1000 / min(msPerStep[c]), batchSize * 1000 / median * flopsPerImage / 1e9,
-                    100 * batchSize * 1000 / median * flopsPerImage / 1e9 / peak, median(waitShare[c]));
+            System.out.printf(
+                    "    %-8s %.1f ms/step = %.0f images/s (rounds %.0f .. %.0f), %.1f GFLOP/s = %.0f%% of "
+                            + "the matrix product, waiting for data %.1f%%%n",
+                    contenders.get(c).name(),
+                    median,
+                    batchSize * 1000 / median,
+                    batchSize * 1000 / max(msPerStep[c]),
+                    batchSize * 1000 / min(msPerStep[c]),
+                    batchSize * 1000 / median * flopsPerImage / 1e9,
+                    100 * batchSize * 1000 / median * flopsPerImage / 1e9 / peak,
+                    median(waitShare[c]));
         }
         if (withPeer) {
             double[] ratios = new double[rounds];
@@ -198,23 +229,30 @@ public final class TrainingBenchmark {
                 ratios[round] = msPerStep[contenders.size()][round] / msPerStep[0][round];
             }
             double peer = median(msPerStep[contenders.size()]);
-            System.out.printf("    %-8s %.1f ms/step = %.0f images/s (pre-staged batches, its own medians per round)%n",
+            System.out.printf(
+                    "    %-8s %.1f ms/step = %.0f images/s (pre-staged batches, its own medians per round)%n",
                     "peer", peer, batchSize * 1000 / peer);
-            System.out.printf("    %s / peer in images/s, per round: %s; median %.2fx%n", contenders.get(0).name(),
-                    Arrays.toString(Arrays.stream(ratios).map(r -> Math.round(r * 100) / 100.0).toArray()),
+            System.out.printf(
+                    "    %s / peer in images/s, per round: %s; median %.2fx%n",
+                    contenders.get(0).name(),
+                    Arrays.toString(Arrays.stream(ratios)
+                            .map(r -> Math.round(r * 100) / 100.0)
+                            .toArray()),
                     median(ratios));
         }
         PathUnderTest first = contenders.get(0);
         double[] staged = stagedSteps(first, batches, warmup, rounds, steps);
-        System.out.printf("  %s on pre-staged batches: ms/step min %.1f median %.1f max %.1f -> %.0f images/s%n",
+        System.out.printf(
+                "  %s on pre-staged batches: ms/step min %.1f median %.1f max %.1f -> %.0f images/s%n",
                 first.name(), min(staged), median(staged), max(staged), batchSize * 1000 / median(staged));
         if (Boolean.parseBoolean(option("profile", "false"))) {
             profile(first, batches, steps);
         }
         for (PathUnderTest contender : contenders) {
             if (!contender.installed().implementations().isEmpty()) {
-                System.out.printf("  oneDNN implementations (%s): %s%n", contender.name(),
-                        contender.installed().implementations());
+                System.out.printf(
+                        "  oneDNN implementations (%s): %s%n",
+                        contender.name(), contender.installed().implementations());
             }
             contender.pipeline().close();
             contender.installed().close();
@@ -223,31 +261,43 @@ public final class TrainingBenchmark {
     }
 
     /** One evaluation pass over {@code evalImages} held-out images on the first model's path, three times. */
-    private void evaluation(DatasetCatalog catalog, String path, OneDnnLibrary library, String modelId, int batchSize,
-                            int evalImages, Normalization normalization) throws InterruptedException, IOException {
-        LabeledImages evaluated = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, evalImages, null,
-                null)).train();
+    private void evaluation(
+            DatasetCatalog catalog,
+            String path,
+            OneDnnLibrary library,
+            String modelId,
+            int batchSize,
+            int evalImages,
+            Normalization normalization)
+            throws InterruptedException, IOException {
+        LabeledImages evaluated = catalog.load(
+                        new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, evalImages, null, null))
+                .train();
         ModelArchitecture model = ModelArchitecture.byId(modelId).orElseThrow();
         Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, 10);
         int evalBatch = number("evalBatch", batchSize);
         double[] seconds = new double[3];
-        try (InstalledConvolutions installed = new ConvolutionPath(library).install(network.model(),
-                ModelArchitecture.INPUT)) {
+        try (InstalledConvolutions installed =
+                new ConvolutionPath(library).install(network.model(), ModelArchitecture.INPUT)) {
             for (int i = 0; i < seconds.length; i++) {
                 long start = System.nanoTime();
                 Trainer.evaluate(network, evaluated, evalBatch, normalization);
                 seconds[i] = (System.nanoTime() - start) / 1e9;
             }
-            System.out.printf("evaluation pass over %,d images (%s, batch %d, path %s): median %.2f s of 3 "
-                            + "(%.0f images/s)%n", evaluated.count(), model.id(), evalBatch,
-                    installed.coverage().path(), median(seconds), evaluated.count() / median(seconds));
+            System.out.printf(
+                    "evaluation pass over %,d images (%s, batch %d, path %s): median %.2f s of 3 "
+                            + "(%.0f images/s)%n",
+                    evaluated.count(),
+                    model.id(),
+                    evalBatch,
+                    installed.coverage().path(),
+                    median(seconds),
+                    evaluated.count() / median(seconds));
         }
     }
 
     /** A network on one convolution path, with its own data pipeline. */
-    private record PathUnderTest(String name, Network network, InstalledConvolutions installed,
-                                 PipelineRun pipeline) {
-    }
+    private record PathUnderTest(String name, Network network, InstalledConvolutions installed, PipelineRun pipeline) {}
 
     /** The trainer's loop: batches assembled on the prefetch thread, the wait for each timed apart. */
     private static final class PipelineRun implements AutoCloseable {
@@ -289,8 +339,7 @@ public final class TrainingBenchmark {
     }
 
     /** Fits batches assembled before the clock starts, cycling through 16 of them; ms/step per run. */
-    private static double[] stagedSteps(PathUnderTest contender, Minibatches batches, int warmup, int runs,
-                                        int steps) {
+    private static double[] stagedSteps(PathUnderTest contender, Minibatches batches, int warmup, int runs, int steps) {
         List<DataSet> staged = new ArrayList<>();
         Iterator<DataSet> source = batches.shuffled(2, 0, 0);
         while (staged.size() < 16 && source.hasNext()) {
@@ -357,7 +406,8 @@ public final class TrainingBenchmark {
                 long inputs = row.inputShape().get(1);
                 // a bias adds one parameter per output channel to inputs x channels x kernel area weights
                 long weights = (row.parameters() - channels) % (inputs * channels) == 0
-                        ? row.parameters() - channels : row.parameters();
+                        ? row.parameters() - channels
+                        : row.parameters();
                 flops += 2.0 * weights * out.get(2) * out.get(3);
             } else if (row.type().equals("Linear")) {
                 flops += 2.0 * (row.parameters() - out.get(1));
@@ -373,15 +423,22 @@ public final class TrainingBenchmark {
             flags = lines.filter(line -> line.startsWith("flags")).findFirst().orElse("");
         }
         List<String> simd = Stream.of("avx2", "fma", "avx512f", "avx512bw", "avx512_bf16", "avx512_vnni")
-                .filter(flag -> flags.matches(".*\\b" + flag + "\\b.*")).toList();
+                .filter(flag -> flags.matches(".*\\b" + flag + "\\b.*"))
+                .toList();
         System.out.printf("machine: %s; CPU SIMD %s%n", runtime.deviceName(), simd);
-        System.out.printf("ND4J: backend %s, %s; OpenMP threads %d, GOMP_SPINCOUNT %s; Java %s, %s%n",
-                runtime.backend(), nativeOps.buildInfo().replace('\n', ' ').strip(), nativeOps.ompGetMaxThreads(),
+        System.out.printf(
+                "ND4J: backend %s, %s; OpenMP threads %d, GOMP_SPINCOUNT %s; Java %s, %s%n",
+                runtime.backend(),
+                nativeOps.buildInfo().replace('\n', ' ').strip(),
+                nativeOps.ompGetMaxThreads(),
                 runtime.openMpSpinCount(),
-                System.getProperty("java.version"), System.getProperty("java.vm.name"));
-        System.out.printf("DL4J's oneDNN layer helpers: %s; trainyard's oneDNN path: %s; OpenBLAS threads %d%n",
+                System.getProperty("java.version"),
+                System.getProperty("java.vm.name"));
+        System.out.printf(
+                "DL4J's oneDNN layer helpers: %s; trainyard's oneDNN path: %s; OpenBLAS threads %d%n",
                 runtime.oneDnnHelpersActive() ? "in use" : "not in use",
-                library.available() ? "oneDNN " + library.version().orElseThrow()
+                library.available()
+                        ? "oneDNN " + library.version().orElseThrow()
                         : library.unavailableReason().orElseThrow(),
                 runtime.blasThreads());
     }
@@ -399,7 +456,10 @@ public final class TrainingBenchmark {
                         image.setRGB(x, y, random.nextInt(1 << 24));
                     }
                 }
-                ImageIO.write(image, "jpg", folder.resolve(String.format("%04d.jpg", i)).toFile());
+                ImageIO.write(
+                        image,
+                        "jpg",
+                        folder.resolve(String.format("%04d.jpg", i)).toFile());
             }
         }
         return dataDir;

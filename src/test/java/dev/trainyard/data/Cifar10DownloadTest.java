@@ -52,9 +52,12 @@ class Cifar10DownloadTest {
     }
 
     private DatasetCatalog catalog(URI url, String sha256) {
-        return new DatasetCatalog(new DataDirectory(new TrainyardProperties(dataDir)),
-                new Cifar10Properties(url, sha256, Duration.ofSeconds(30)), new DecodedCacheProperties(4),
-                new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC());
+        return new DatasetCatalog(
+                new DataDirectory(new TrainyardProperties(dataDir)),
+                new Cifar10Properties(url, sha256, Duration.ofSeconds(30)),
+                new DecodedCacheProperties(4),
+                new ImageDecoder(new ImageProperties(25_000_000)),
+                Clock.systemUTC());
     }
 
     private URI url() {
@@ -71,9 +74,11 @@ class Cifar10DownloadTest {
         assertThat(split.train().count()).isEqualTo(100);
         assertThat(split.test().count()).isEqualTo(10);
         assertThat(downloads).hasValue(1);
-        assertThat(dataDir.resolve("datasets/cifar-10-batches-bin/test_batch.bin")).isRegularFile();
+        assertThat(dataDir.resolve("datasets/cifar-10-batches-bin/test_batch.bin"))
+                .isRegularFile();
         try (var leftovers = Files.list(dataDir.resolve("datasets"))) {
-            assertThat(leftovers).extracting(path -> path.getFileName().toString())
+            assertThat(leftovers)
+                    .extracting(path -> path.getFileName().toString())
                     .containsExactly("cifar-10-batches-bin");
         }
     }

@@ -11,8 +11,7 @@ import java.util.Random;
  */
 public final class Cifar10Fixture {
 
-    private Cifar10Fixture() {
-    }
+    private Cifar10Fixture() {}
 
     /** Writes data_batch_1..5.bin with {@code perTrainFile} records each and test_batch.bin with {@code test}. */
     public static Path write(Path datasets, int perTrainFile, int test, long seed) throws IOException {

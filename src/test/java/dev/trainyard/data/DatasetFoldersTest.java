@@ -34,32 +34,33 @@ class DatasetFoldersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "..",
-            "../secret",
-            "../../etc",
-            "fruit/../../secret",
-            "fruit/../..",
-            "nested/deeper/../../../secret",
-            "./../secret",
-            "/etc",
-            "/",
-            "/tmp/../etc/passwd",
-            "link-out",
-            "link-out/class",
-            "link-root",
-            "link-root/etc",
-            "fruit/link-up",
-            "fruit/link-up/secret",
-            "file.txt",
-            "missing",
-            "%2e%2e/secret",
-            "..%2fsecret",
-            "fruit\u0000/../../secret",
-            "",
-            ".",
-            "fruit/..",
-    })
+    @ValueSource(
+            strings = {
+                "..",
+                "../secret",
+                "../../etc",
+                "fruit/../../secret",
+                "fruit/../..",
+                "nested/deeper/../../../secret",
+                "./../secret",
+                "/etc",
+                "/",
+                "/tmp/../etc/passwd",
+                "link-out",
+                "link-out/class",
+                "link-root",
+                "link-root/etc",
+                "fruit/link-up",
+                "fruit/link-up/secret",
+                "file.txt",
+                "missing",
+                "%2e%2e/secret",
+                "..%2fsecret",
+                "fruit\u0000/../../secret",
+                "",
+                ".",
+                "fruit/..",
+            })
     void escapingOrUnusablePathsAreRefused(String path) {
         assertThat(accepted(path)).as(path).isFalse();
     }
@@ -78,7 +79,9 @@ class DatasetFoldersTest {
         Files.createSymbolicLink(datasets.resolve("fruit/apple/alias.png"), datasets.resolve("fruit/apple/ok.png"));
         DatasetFolders folders = new DatasetFolders(datasets);
 
-        assertThat(folders.readAllBytes(datasets.resolve("fruit/apple/alias.png"))).asString().isEqualTo("fine");
+        assertThat(folders.readAllBytes(datasets.resolve("fruit/apple/alias.png")))
+                .asString()
+                .isEqualTo("fine");
         assertThatThrownBy(() -> folders.readAllBytes(datasets.resolve("fruit/apple/token.png")))
                 .isInstanceOf(DatasetFolders.EscapeException.class)
                 .hasMessageContaining("'fruit/apple/token.png' links outside the datasets folder")

@@ -58,7 +58,8 @@ class DecodedImageCacheTest {
         DecodedImageCache cache = new DecodedImageCache(cacheFolder, 4, clock);
         read(cache, images);
         Path changed = images.resolve("banana/0001.jpg");
-        Files.setLastModifiedTime(changed, FileTime.fromMillis(Files.getLastModifiedTime(changed).toMillis() + 5_000));
+        Files.setLastModifiedTime(
+                changed, FileTime.fromMillis(Files.getLastModifiedTime(changed).toMillis() + 5_000));
 
         read(cache, images);
 

@@ -15,8 +15,7 @@ public final class ImageFolderFixture {
 
     public static final List<String> CLASSES = List.of("apple", "banana", "cherry");
 
-    private ImageFolderFixture() {
-    }
+    private ImageFolderFixture() {}
 
     /** Writes {@code perClass} images for each class under {@code folder}; even ones PNG, odd ones JPEG. */
     public static Path write(Path folder, int perClass, long seed) throws IOException {
@@ -35,7 +34,10 @@ public final class ImageFolderFixture {
                 graphics.fillRect(random.nextInt(width / 2), random.nextInt(height / 2), width / 4, height / 4);
                 graphics.dispose();
                 String format = i % 2 == 0 ? "png" : "jpg";
-                ImageIO.write(image, format, classFolder.resolve(String.format("%04d.%s", i, format)).toFile());
+                ImageIO.write(
+                        image,
+                        format,
+                        classFolder.resolve(String.format("%04d.%s", i, format)).toFile());
             }
         }
         return folder;

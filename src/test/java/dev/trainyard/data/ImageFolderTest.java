@@ -16,8 +16,8 @@ class ImageFolderTest {
 
     /** An image folder whose datasets folder is its parent. */
     static ImageFolder folder(Path folder) {
-        return new ImageFolder(folder, new DatasetFolders(folder.getParent()),
-                new ImageDecoder(new ImageProperties(25_000_000)));
+        return new ImageFolder(
+                folder, new DatasetFolders(folder.getParent()), new ImageDecoder(new ImageProperties(25_000_000)));
     }
 
     @Test
@@ -83,10 +83,13 @@ class ImageFolderTest {
         Path folder = ImageFolderFixture.write(root.resolve("datasets/fruit"), 2, 1);
         Path outside = ImageFolderFixture.write(root.resolve("secret"), 2, 2).resolve("apple");
         Files.createSymbolicLink(folder.resolve("zucchini"), outside);
-        ImageFolder fruit = new ImageFolder(folder, new DatasetFolders(root.resolve("datasets")),
+        ImageFolder fruit = new ImageFolder(
+                folder,
+                new DatasetFolders(root.resolve("datasets")),
                 new ImageDecoder(new ImageProperties(25_000_000)));
 
-        assertThat(fruit.layoutProblem()).contains("'fruit/zucchini' links outside the datasets folder")
+        assertThat(fruit.layoutProblem())
+                .contains("'fruit/zucchini' links outside the datasets folder")
                 .doesNotContain(root.toString());
         assertThatThrownBy(() -> fruit.list(fruit.classNames(), null))
                 .isInstanceOf(DatasetFolders.EscapeException.class);
@@ -98,7 +101,8 @@ class ImageFolderTest {
         Path folder = ImageFolderFixture.write(datasets.resolve("fruit"), 2, 1);
         Path secret = Files.createDirectories(root.resolve("secret")).resolve("passwd.png");
         Files.copy(folder.resolve("apple").resolve(firstFile(folder.resolve("apple"))), secret);
-        Files.createSymbolicLink(folder.resolve("banana/inside.png"),
+        Files.createSymbolicLink(
+                folder.resolve("banana/inside.png"),
                 folder.resolve("apple").resolve(firstFile(folder.resolve("apple"))));
         DatasetFolders confined = new DatasetFolders(datasets);
         ImageDecoder decoder = new ImageDecoder(new ImageProperties(25_000_000));
@@ -115,16 +119,18 @@ class ImageFolderTest {
     void aFileSwappedForALinkAfterItWasListedIsRefusedWhenRead() throws Exception {
         Path datasets = root.resolve("datasets");
         Path folder = ImageFolderFixture.write(datasets.resolve("fruit"), 2, 1);
-        ImageFolder fruit = new ImageFolder(folder, new DatasetFolders(datasets),
-                new ImageDecoder(new ImageProperties(25_000_000)));
+        ImageFolder fruit = new ImageFolder(
+                folder, new DatasetFolders(datasets), new ImageDecoder(new ImageProperties(25_000_000)));
         ImageFolder.Listing listing = fruit.list(fruit.classNames(), null);
         Path victim = listing.files().get(0);
         Path secret = Files.createDirectories(root.resolve("secret")).resolve("key.png");
         Files.move(victim, secret);
         Files.createSymbolicLink(victim, secret);
 
-        assertThatThrownBy(() -> fruit.decode(listing)).isInstanceOf(DatasetFolders.EscapeException.class)
-                .hasMessageContaining("links outside the datasets folder").hasMessageNotContaining(root.toString());
+        assertThatThrownBy(() -> fruit.decode(listing))
+                .isInstanceOf(DatasetFolders.EscapeException.class)
+                .hasMessageContaining("links outside the datasets folder")
+                .hasMessageNotContaining(root.toString());
     }
 
     @Test
@@ -135,11 +141,12 @@ class ImageFolderTest {
         ImageIO.write(image, "gif", gif.toFile());
         ImageFolder fruit = folder(folder);
         assertThatThrownBy(() -> fruit.decode(fruit.list(ImageFolderFixture.CLASSES, null)))
-                .hasMessageContaining("really-a.png").hasMessageContaining("is not a PNG or JPEG image");
+                .hasMessageContaining("really-a.png")
+                .hasMessageContaining("is not a PNG or JPEG image");
         Files.delete(gif);
 
-        ImageFolder strict = new ImageFolder(folder, new DatasetFolders(folder.getParent()),
-                new ImageDecoder(new ImageProperties(100)));
+        ImageFolder strict = new ImageFolder(
+                folder, new DatasetFolders(folder.getParent()), new ImageDecoder(new ImageProperties(100)));
         assertThatThrownBy(() -> strict.decode(strict.list(ImageFolderFixture.CLASSES, null)))
                 .hasMessageContaining("pixels; at most 100 pixels are accepted");
     }

@@ -12,8 +12,8 @@ import org.nd4j.linalg.dataset.DataSet;
 
 class MinibatchesTest {
 
-    private final LabeledImages images = new LabeledImages(Cifar10FixturePixels.random(40, 3), labels(40), 40, 3, 32,
-            32, Cifar10Archive.CLASSES);
+    private final LabeledImages images =
+            new LabeledImages(Cifar10FixturePixels.random(40, 3), labels(40), 40, 3, 32, 32, Cifar10Archive.CLASSES);
 
     private static byte[] labels(int count) {
         byte[] labels = new byte[count];
@@ -33,11 +33,14 @@ class MinibatchesTest {
     void augmentationIsTheSameForTheSameSeedAndEpoch() {
         Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new AugmentSpec(4, true, true));
 
-        assertThat(features(batches.shuffled(7, 3, 0))).usingRecursiveComparison()
+        assertThat(features(batches.shuffled(7, 3, 0)))
+                .usingRecursiveComparison()
                 .isEqualTo(features(batches.shuffled(7, 3, 0)));
-        assertThat(features(batches.shuffled(7, 3, 0))).usingRecursiveComparison()
+        assertThat(features(batches.shuffled(7, 3, 0)))
+                .usingRecursiveComparison()
                 .isNotEqualTo(features(batches.shuffled(7, 4, 0)));
-        assertThat(features(batches.shuffled(7, 3, 0))).usingRecursiveComparison()
+        assertThat(features(batches.shuffled(7, 3, 0)))
+                .usingRecursiveComparison()
                 .isNotEqualTo(features(batches.shuffled(8, 3, 0)));
     }
 
@@ -59,9 +62,11 @@ class MinibatchesTest {
 
         for (int i = 0; i < held.size(); i++) {
             DataSet alone = batches.shuffled(7, 3, i).next();
-            assertThat(held.get(i).getFeatures().data().asFloat()).as("features of batch %d", i)
+            assertThat(held.get(i).getFeatures().data().asFloat())
+                    .as("features of batch %d", i)
                     .containsExactly(alone.getFeatures().data().asFloat());
-            assertThat(held.get(i).getLabels().data().asFloat()).as("labels of batch %d", i)
+            assertThat(held.get(i).getLabels().data().asFloat())
+                    .as("labels of batch %d", i)
                     .containsExactly(alone.getLabels().data().asFloat());
         }
     }
@@ -111,14 +116,17 @@ class MinibatchesTest {
 
         int seen = 0;
         for (int epoch = 0; epoch < 50; epoch++) {
-            float[] red = batches.shuffled(1, epoch, 0).next().getFeatures().data().asFloat();
+            float[] red =
+                    batches.shuffled(1, epoch, 0).next().getFeatures().data().asFloat();
             for (int i = 0; i < 1024; i++) {
                 if (red[i] > 0) {
                     int y = i / 32;
                     int x = i % 32;
                     boolean nearLeft = x <= 4 && y <= 4;
                     boolean nearRight = x >= 27 && y <= 4;
-                    assertThat(nearLeft || nearRight).as("bright pixel at (%d,%d)", x, y).isTrue();
+                    assertThat(nearLeft || nearRight)
+                            .as("bright pixel at (%d,%d)", x, y)
+                            .isTrue();
                     assertThat(red[i]).isEqualTo(200 / 255f);
                     seen++;
                 }

@@ -48,8 +48,8 @@ class HelmChartTest {
     }
 
     private static List<Map<String, Object>> render(String valuesFile) throws Exception {
-        List<String> command = new ArrayList<>(List.of(System.getenv("TRAINYARD_HELM"), "template", "release",
-                CHART.toString()));
+        List<String> command =
+                new ArrayList<>(List.of(System.getenv("TRAINYARD_HELM"), "template", "release", CHART.toString()));
         if (valuesFile != null) {
             command.addAll(List.of("-f", CHART.resolve("ci").resolve(valuesFile).toString()));
         }
@@ -73,7 +73,8 @@ class HelmChartTest {
     }
 
     private static Map<String, Object> only(List<Map<String, Object>> documents, String kind) {
-        List<Map<String, Object>> matching = documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        List<Map<String, Object>> matching =
+                documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
         assertThat(matching).as(kind).hasSize(1);
         return matching.get(0);
     }
@@ -91,7 +92,9 @@ class HelmChartTest {
     private static Object at(Map<String, Object> root, String... path) {
         Object current = root;
         for (String key : path) {
-            current = current instanceof List<?> items ? items.get(Integer.parseInt(key)) : map(current).get(key);
+            current = current instanceof List<?> items
+                    ? items.get(Integer.parseInt(key))
+                    : map(current).get(key);
             if (current == null) {
                 return null;
             }
@@ -104,15 +107,21 @@ class HelmChartTest {
     }
 
     private static String env(Map<String, Object> container, String name) {
-        return list(container.get("env")).stream().map(HelmChartTest::map).filter(e -> name.equals(e.get("name")))
-                .map(e -> Objects.toString(e.get("value"), null)).findFirst().orElse(null);
+        return list(container.get("env")).stream()
+                .map(HelmChartTest::map)
+                .filter(e -> name.equals(e.get("name")))
+                .map(e -> Objects.toString(e.get("value"), null))
+                .findFirst()
+                .orElse(null);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "external-postgres-values.yaml", "gpu-values.yaml", "servicemonitor-values.yaml"})
     void everyValuesFileRendersAHardenedDeploymentWithRealProbes(String valuesFile) throws Exception {
-        assertThat(valuesFiles()).as("ci values files covered here").containsExactlyInAnyOrder(
-                "external-postgres-values.yaml", "gpu-values.yaml", "servicemonitor-values.yaml");
+        assertThat(valuesFiles())
+                .as("ci values files covered here")
+                .containsExactlyInAnyOrder(
+                        "external-postgres-values.yaml", "gpu-values.yaml", "servicemonitor-values.yaml");
         Map<String, Object> deployment = only(render(valuesFile.isEmpty() ? null : valuesFile), "Deployment");
         Map<String, Object> container = container(deployment);
 
@@ -120,34 +129,46 @@ class HelmChartTest {
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             String path = (String) at(container, probe, "httpGet", "path");
             assertThat(path).startsWith("/actuator/health/");
-            assertThat(server.get(path).statusCode()).as("%s %s on a running server", probe, path).isEqualTo(200);
+            assertThat(server.get(path).statusCode())
+                    .as("%s %s on a running server", probe, path)
+                    .isEqualTo(200);
         }
 
         assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(at(container, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
-        assertThat(list(at(container, "securityContext", "capabilities", "drop"))).containsExactly("ALL");
-        assertThat(at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
-        assertThat(list(container.get("volumeMounts"))).extracting(mount -> map(mount).get("mountPath"))
+        assertThat(list(at(container, "securityContext", "capabilities", "drop")))
+                .containsExactly("ALL");
+        assertThat(at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"))
+                .isEqualTo(true);
+        assertThat(list(container.get("volumeMounts")))
+                .extracting(mount -> map(mount).get("mountPath"))
                 .contains("/tmp", "/data");
 
         String grace = env(container, "TRAINYARD_SHUTDOWN_GRACE");
         int graceSeconds = Integer.parseInt(grace.replace("s", ""));
         assertThat((Integer) at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds"))
                 .isGreaterThan(graceSeconds);
-        Map<String, Object> replicaId = list(container.get("env")).stream().map(HelmChartTest::map)
-                .filter(e -> "TRAINYARD_EXECUTOR_REPLICA_ID".equals(e.get("name"))).findFirst().orElseThrow();
-        assertThat(at(replicaId, "valueFrom", "fieldRef", "fieldPath")).as("each pod its own replica id")
+        Map<String, Object> replicaId = list(container.get("env")).stream()
+                .map(HelmChartTest::map)
+                .filter(e -> "TRAINYARD_EXECUTOR_REPLICA_ID".equals(e.get("name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(at(replicaId, "valueFrom", "fieldRef", "fieldPath"))
+                .as("each pod its own replica id")
                 .isEqualTo("metadata.name");
     }
 
     @Test
     void gpuValuesMergeTheGpuIntoLimitsWithTolerationAndNodeSelectorAndNoSurge() throws Exception {
         Map<String, Object> deployment = only(render("gpu-values.yaml"), "Deployment");
-        assertThat(at(container(deployment), "resources", "limits", "nvidia.com/gpu")).isEqualTo("1");
+        assertThat(at(container(deployment), "resources", "limits", "nvidia.com/gpu"))
+                .isEqualTo("1");
         assertThat(at(container(deployment), "resources", "limits", "memory")).isEqualTo("6Gi");
         assertThat(at(deployment, "spec", "strategy", "type")).isEqualTo("Recreate");
-        assertThat(at(deployment, "spec", "template", "spec", "tolerations", "0", "key")).isEqualTo("nvidia.com/gpu");
-        assertThat(at(deployment, "spec", "template", "spec", "nodeSelector", "accelerator")).isEqualTo("nvidia");
+        assertThat(at(deployment, "spec", "template", "spec", "tolerations", "0", "key"))
+                .isEqualTo("nvidia.com/gpu");
+        assertThat(at(deployment, "spec", "template", "spec", "nodeSelector", "accelerator"))
+                .isEqualTo("nvidia");
 
         Map<String, Object> cpu = only(render(null), "Deployment");
         assertThat(at(container(cpu), "resources", "limits")).isEqualTo(Map.of("memory", "6Gi"));
@@ -159,8 +180,11 @@ class HelmChartTest {
     void secretsAreReferencedNeverInlineAndHaveNoDefaults() throws Exception {
         List<Map<String, Object>> external = render("external-postgres-values.yaml");
         Map<String, Object> container = container(only(external, "Deployment"));
-        Map<String, Object> password = list(container.get("env")).stream().map(HelmChartTest::map)
-                .filter(e -> "SPRING_DATASOURCE_PASSWORD".equals(e.get("name"))).findFirst().orElseThrow();
+        Map<String, Object> password = list(container.get("env")).stream()
+                .map(HelmChartTest::map)
+                .filter(e -> "SPRING_DATASOURCE_PASSWORD".equals(e.get("name")))
+                .findFirst()
+                .orElseThrow();
         assertThat(password).doesNotContainKey("value");
         assertThat(at(password, "valueFrom", "secretKeyRef", "name")).isEqualTo("release-trainyard-database");
         assertThat(at(container, "envFrom", "0", "secretRef", "name")).isEqualTo("release-trainyard-tokens");
@@ -169,14 +193,17 @@ class HelmChartTest {
                 assertThat(new Yaml().dump(document)).doesNotContain(CI_PASSWORD, CI_TOKEN);
             }
         }
-        List<String> secretValues = external.stream().filter(d -> "Secret".equals(d.get("kind")))
+        List<String> secretValues = external.stream()
+                .filter(d -> "Secret".equals(d.get("kind")))
                 .flatMap(secret -> map(secret.get("data")).values().stream())
-                .map(value -> new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8)).toList();
+                .map(value -> new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8))
+                .toList();
         assertThat(secretValues).contains(CI_PASSWORD, CI_TOKEN);
 
         List<Map<String, Object>> defaults = render(null);
         assertThat(defaults).noneMatch(document -> "Secret".equals(document.get("kind")));
-        assertThat(env(container(only(defaults, "Deployment")), "SPRING_DATASOURCE_URL")).isNull();
+        assertThat(env(container(only(defaults, "Deployment")), "SPRING_DATASOURCE_URL"))
+                .isNull();
     }
 
     @Test
@@ -184,7 +211,8 @@ class HelmChartTest {
         assertThat(render(null)).noneMatch(document -> "ServiceMonitor".equals(document.get("kind")));
         Map<String, Object> monitor = only(render("servicemonitor-values.yaml"), "ServiceMonitor");
         String path = (String) at(monitor, "spec", "endpoints", "0", "path");
-        assertThat(new ApiClient(port, null).get(path, "text/plain").statusCode()).isEqualTo(200);
+        assertThat(new ApiClient(port, null).get(path, "text/plain").statusCode())
+                .isEqualTo(200);
         assertThat(at(monitor, "metadata", "labels", "release")).isEqualTo("prometheus");
     }
 }

@@ -49,7 +49,8 @@ abstract class CrashRecoveryContract {
     private ServerProcess start() throws InterruptedException {
         List<String> arguments = new ArrayList<>(TestServer.arguments(dataDir, "1"));
         arguments.addAll(databaseArguments());
-        arguments.addAll(List.of("--trainyard.executor.replica-id=crash-test",
+        arguments.addAll(List.of(
+                "--trainyard.executor.replica-id=crash-test",
                 "--trainyard.executor.max-attempts=" + (KILLS + 1),
                 // every checkpoint stays, so each one a client saw can be checked after every restart
                 "--trainyard.checkpoints.keep=100"));
@@ -59,15 +60,16 @@ abstract class CrashRecoveryContract {
     }
 
     /** What a client was shown before a kill. */
-    private record Seen(JsonNode job, JsonNode epochs, JsonNode checkpoints, Map<Long, Double> rates) {
-    }
+    private record Seen(JsonNode job, JsonNode epochs, JsonNode checkpoints, Map<Long, Double> rates) {}
 
     @Test
     void everythingShownSurvivesKillsDuringTrainingAndTheJobFinishesAsIfUninterrupted() throws Exception {
         Cifar10Fixture.write(dataDir.resolve("datasets"), 200, 40, 5);
         Random random = new Random(SEED);
         ServerProcess server = start();
-        String id = server.client().json(server.client().post("/api/v1/jobs", InterruptedJob.SPEC)).get("id")
+        String id = server.client()
+                .json(server.client().post("/api/v1/jobs", InterruptedJob.SPEC))
+                .get("id")
                 .asString();
         for (int kill = 1; kill <= KILLS; kill++) {
             // odd kills land mid-epoch, even ones just after an epoch's end (steps 100 and 300)
@@ -90,24 +92,36 @@ abstract class CrashRecoveryContract {
         assertThat(done.get("epochs")).hasSize(4);
         JsonNode checkpoints = server.client().json(server.client().get("/api/v1/jobs/" + id + "/checkpoints"));
         for (JsonNode checkpoint : checkpoints) {
-            Path file = dataDir.resolve("jobs").resolve(id).resolve("checkpoints")
-                    .resolve(String.format("step-%09d.zip", checkpoint.get("step").asLong()));
-            assertThat(Sha256.hex(file)).as("checkpoint at step %s", checkpoint.get("step"))
+            Path file = dataDir.resolve("jobs")
+                    .resolve(id)
+                    .resolve("checkpoints")
+                    .resolve(String.format(
+                            "step-%09d.zip", checkpoint.get("step").asLong()));
+            assertThat(Sha256.hex(file))
+                    .as("checkpoint at step %s", checkpoint.get("step"))
                     .isEqualTo(checkpoint.get("sha256").asString());
         }
-        assertThat(server.client().getBytes("/api/v1/jobs/" + id + "/model").statusCode()).isEqualTo(200);
-        assertThat(server.client().getBytes("/api/v1/jobs/" + id + "/model?which=best").statusCode()).isEqualTo(200);
+        assertThat(server.client().getBytes("/api/v1/jobs/" + id + "/model").statusCode())
+                .isEqualTo(200);
+        assertThat(server.client()
+                        .getBytes("/api/v1/jobs/" + id + "/model?which=best")
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(Files.readString(dataDir.resolve("jobs").resolve(id).resolve("training.log")))
                 .contains("resuming at step");
     }
 
     /** Watches the job until its attempt {@code attempt} has done {@code step} steps. */
     private Seen watchUntil(ApiClient client, String id, int attempt, long step) {
-        return await("attempt " + attempt + " at step " + step).atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO)
+        return await("attempt " + attempt + " at step " + step)
+                .atMost(Duration.ofMinutes(2))
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> look(client, id), seen -> seen.job().path("attempt").asInt() == attempt
-                        && seen.job().get("state").asString().equals("RUNNING")
-                        && seen.job().at("/progress/step").asLong() >= step);
+                .until(
+                        () -> look(client, id),
+                        seen -> seen.job().path("attempt").asInt() == attempt
+                                && seen.job().get("state").asString().equals("RUNNING")
+                                && seen.job().at("/progress/step").asLong() >= step);
     }
 
     private static Seen look(ApiClient client, String id) {
@@ -115,8 +129,9 @@ abstract class CrashRecoveryContract {
         JsonNode metrics = client.json(client.get("/api/v1/jobs/" + id + "/metrics"));
         JsonNode checkpoints = client.json(client.get("/api/v1/jobs/" + id + "/checkpoints"));
         Map<Long, Double> rates = new HashMap<>();
-        metrics.get("steps").forEach(step -> rates.put(step.get("step").asLong(), step.get("learningRate")
-                .asDouble()));
+        metrics.get("steps")
+                .forEach(step -> rates.put(
+                        step.get("step").asLong(), step.get("learningRate").asDouble()));
         return new Seen(job, metrics.get("epochs"), checkpoints, rates);
     }
 
@@ -124,8 +139,11 @@ abstract class CrashRecoveryContract {
         Seen now = look(client, id);
         assertThat(now.job().get("state").asString()).as(when).isIn("QUEUED", "RUNNING", "SUCCEEDED");
         for (JsonNode epoch : seen.epochs()) {
-            assertThat(Stream.of(now.epochs()).flatMap(epochs -> epochs.valueStream()).toList()).as("%s: epoch %s",
-                    when, epoch.get("epoch")).contains(epoch);
+            assertThat(Stream.of(now.epochs())
+                            .flatMap(epochs -> epochs.valueStream())
+                            .toList())
+                    .as("%s: epoch %s", when, epoch.get("epoch"))
+                    .contains(epoch);
         }
         for (JsonNode checkpoint : seen.checkpoints()) {
             JsonNode after = null;
@@ -134,10 +152,13 @@ abstract class CrashRecoveryContract {
                     after = candidate;
                 }
             }
-            assertThat(after).as("%s: checkpoint at step %s", when, checkpoint.get("step")).isNotNull();
+            assertThat(after)
+                    .as("%s: checkpoint at step %s", when, checkpoint.get("step"))
+                    .isNotNull();
             assertThat(after.get("sha256")).isEqualTo(checkpoint.get("sha256"));
         }
-        seen.rates().forEach((step, rate) -> assertThat(now.rates()).as("%s: step %d", when, step)
-                .containsEntry(step, rate));
+        seen.rates()
+                .forEach((step, rate) ->
+                        assertThat(now.rates()).as("%s: step %d", when, step).containsEntry(step, rate));
     }
 }

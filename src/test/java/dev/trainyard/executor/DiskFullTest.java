@@ -48,9 +48,13 @@ class DiskFullTest {
     void mountSmallDisk() throws Exception {
         Files.createDirectories(dataDir);
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", dataDir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         mounted = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        assumeTrue(mounted, "mounting a tmpfs needs root: " + new String(mount.getInputStream().readAllBytes()));
+        assumeTrue(
+                mounted,
+                "mounting a tmpfs needs root: "
+                        + new String(mount.getInputStream().readAllBytes()));
     }
 
     @AfterEach
@@ -65,10 +69,13 @@ class DiskFullTest {
 
     private ApiClient start() {
         List<String> arguments = new ArrayList<>(TestServer.arguments(dataDir, "1"));
-        arguments.addAll(List.of("--server.port=0", "--trainyard.storage.min-free=4MB",
+        arguments.addAll(List.of(
+                "--server.port=0",
+                "--trainyard.storage.min-free=4MB",
                 "--spring.datasource.url=jdbc:h2:file:" + root.resolve("database/trainyard")));
         server = new SpringApplicationBuilder(TrainyardApplication.class).run(arguments.toArray(String[]::new));
-        return new ApiClient(((WebServerApplicationContext) server).getWebServer().getPort(), TestServer.ALICE);
+        return new ApiClient(
+                ((WebServerApplicationContext) server).getWebServer().getPort(), TestServer.ALICE);
     }
 
     /** Fills the disk until at most {@code leaveFree} bytes are free (0: until a write fails). */
@@ -108,35 +115,52 @@ class DiskFullTest {
 
         fill(3 * 1024 * 1024);
         String id = alice.json(alice.post("/api/v1/jobs", JOB)).get("id").asString();
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
-                alice.json(alice.get("/api/v1/jobs/" + id)).get("state").asString().equals("QUEUED"));
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> alice.json(alice.get("/api/v1/jobs/" + id))
+                        .get("state")
+                        .asString()
+                        .equals("QUEUED"));
         JsonNode waiting = alice.json(alice.get("/api/v1/jobs/" + id));
-        assertThat(waiting.get("waitingFor").asString()).contains("disk space", "trainyard.storage.min-free")
+        assertThat(waiting.get("waitingFor").asString())
+                .contains("disk space", "trainyard.storage.min-free")
                 .doesNotContain(dataDir.toString());
 
         freeFillers();
-        JsonNode firstCheckpoint = alice.poll("/api/v1/jobs/" + id + "/checkpoints", Duration.ofMinutes(1),
-                checkpoints -> checkpoints.size() == 1).get(0);
+        JsonNode firstCheckpoint = alice.poll(
+                        "/api/v1/jobs/" + id + "/checkpoints",
+                        Duration.ofMinutes(1),
+                        checkpoints -> checkpoints.size() == 1)
+                .get(0);
         fill(0);
 
-        JsonNode failed = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(1),
+        JsonNode failed = alice.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(1),
                 job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
         assertThat(failed.get("state").asString()).as(failed.toString()).isEqualTo("FAILED");
         assertThat(failed.at("/error/code").asString()).isEqualTo("disk_full");
-        assertThat(failed.at("/error/message").asString()).contains("/api/v1/jobs/" + id + "/retry")
+        assertThat(failed.at("/error/message").asString())
+                .contains("/api/v1/jobs/" + id + "/retry")
                 .doesNotContain(dataDir.toString());
         JsonNode kept = alice.json(alice.get("/api/v1/jobs/" + id + "/checkpoints"));
         assertThat(kept).containsExactly(firstCheckpoint);
-        Path file = dataDir.resolve("jobs").resolve(id).resolve("checkpoints")
+        Path file = dataDir.resolve("jobs")
+                .resolve(id)
+                .resolve("checkpoints")
                 .resolve(CheckpointStore.fileName(firstCheckpoint.get("step").asLong()));
         assertThat(Sha256.hex(file)).isEqualTo(firstCheckpoint.get("sha256").asString());
 
         freeFillers();
         assertThat(alice.post("/api/v1/jobs/" + id + "/retry", "").statusCode()).isEqualTo(200);
-        JsonNode done = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+        JsonNode done = alice.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(2),
                 job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertThat(done.get("epochs")).extracting(epoch -> epoch.get("epoch").asInt()).containsExactly(1, 2, 3);
+        assertThat(done.get("epochs"))
+                .extracting(epoch -> epoch.get("epoch").asInt())
+                .containsExactly(1, 2, 3);
         assertThat(Files.readString(dataDir.resolve("jobs").resolve(id).resolve("training.log")))
                 .contains("resuming at step " + firstCheckpoint.get("step").asLong());
         assertThat(alice.post("/api/v1/jobs/" + id + "/retry", "").statusCode()).isEqualTo(409);

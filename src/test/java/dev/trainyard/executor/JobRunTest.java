@@ -31,7 +31,9 @@ class JobRunTest {
 
     private final JobLifecycle lifecycle = mock(JobLifecycle.class);
     private final Path jobDir = TestServer.newDataDir();
-    private final JobRun run = new JobRun(new Lease(UUID.randomUUID(), 1), lifecycle,
+    private final JobRun run = new JobRun(
+            new Lease(UUID.randomUUID(), 1),
+            lifecycle,
             new TrainyardMetrics(new SimpleMeterRegistry(), new StorageUsage() {
                 @Override
                 public long freeBytes() {
@@ -42,13 +44,16 @@ class JobRunTest {
                 public long jobFileBytes() {
                     return 0;
                 }
-            }), Duration.ofHours(1), jobDir.resolve("training.log"), new CheckpointStore(jobDir));
+            }),
+            Duration.ofHours(1),
+            jobDir.resolve("training.log"),
+            new CheckpointStore(jobDir));
 
     /** 10 steps of 64 images, alternating 10 ms and 1 s (a slow batch now and then, a pause for data). */
     private void unevenEpoch(int epoch) {
         for (int i = 0; i < 10; i++) {
-            run.stepFinished(new TrainingObserver.StepReport(epoch * 10L + i, epoch, 1.0, 0.1, 64,
-                    i % 2 == 0 ? 0.01 : 1.0));
+            run.stepFinished(
+                    new TrainingObserver.StepReport(epoch * 10L + i, epoch, 1.0, 0.1, 64, i % 2 == 0 ? 0.01 : 1.0));
         }
     }
 
@@ -67,7 +72,8 @@ class JobRunTest {
         Job.Progress progress = lastProgress();
         // 640 images in 5 x 0.01 s + 5 x 1 s = 5.05 s; the mean of the per-step rates would be 3,232 images/s
         assertThat(progress.imagesPerSecond()).isCloseTo(640 / 5.05, within(1e-9));
-        assertThat(progress.etaSeconds()).as("30 steps left at 0.505 s, no evaluation timed yet")
+        assertThat(progress.etaSeconds())
+                .as("30 steps left at 0.505 s, no evaluation timed yet")
                 .isCloseTo(30 * 0.505, within(1e-9));
     }
 
@@ -75,17 +81,19 @@ class JobRunTest {
     void etaIncludesOneEvaluationPerRemainingEpochOnceOneWasTimed() {
         run.started(10, 40, 0, 0, null);
         unevenEpoch(0);
-        Checkpoint checkpoint = new Checkpoint("step-000000010.zip", 1, 0, 10, 0, 0.5, 1, "0".repeat(64),
-                Instant.now());
+        Checkpoint checkpoint =
+                new Checkpoint("step-000000010.zip", 1, 0, 10, 0, 0.5, 1, "0".repeat(64), Instant.now());
         // the epoch took 5.05 s of steps and 2 s of evaluation and checkpoint
-        run.epochFinished(new TrainingObserver.EpochReport(1, 1.0, null, new TrainingObserver.Evaluation(1, 0.5),
-                7.05), checkpoint);
+        run.epochFinished(
+                new TrainingObserver.EpochReport(1, 1.0, null, new TrainingObserver.Evaluation(1, 0.5), 7.05),
+                checkpoint);
         unevenEpoch(1);
         run.flush();
 
         Job.Progress progress = lastProgress();
         assertThat(progress.imagesPerSecond()).isCloseTo(1280 / 10.1, within(1e-9));
-        assertThat(progress.etaSeconds()).as("20 steps at 0.505 s and the evaluations of epochs 2, 3 and 4")
+        assertThat(progress.etaSeconds())
+                .as("20 steps at 0.505 s and the evaluations of epochs 2, 3 and 4")
                 .isCloseTo(20 * 0.505 + 3 * 2.0, within(1e-9));
     }
 

@@ -79,8 +79,10 @@ class ReplicasPostgresTest {
         List<String> arguments = new ArrayList<>(TestServer.arguments(storage, slots));
         PostgresSchema.settings(databaseUrl, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD, schema)
                 .forEach((key, value) -> arguments.add("--" + key + "=" + value));
-        arguments.addAll(List.of("--trainyard.executor.replica-id=" + replicaId,
-                "--trainyard.executor.heartbeat-interval=500ms", "--trainyard.executor.lease-timeout=3s",
+        arguments.addAll(List.of(
+                "--trainyard.executor.replica-id=" + replicaId,
+                "--trainyard.executor.heartbeat-interval=500ms",
+                "--trainyard.executor.lease-timeout=3s",
                 // one owner queues all 300 jobs of the replica test at once
                 "--trainyard.jobs.max-queued-per-owner=1000"));
         arguments.addAll(List.of(extra));
@@ -102,13 +104,18 @@ class ReplicasPostgresTest {
         synchronized (replicas) {
             replicas.add(context);
         }
-        return new ApiClient(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")),
-                TestServer.ALICE);
+        return new ApiClient(
+                Integer.parseInt(context.getEnvironment().getProperty("local.server.port")), TestServer.ALICE);
     }
 
     private ApiClient childProcess(String replicaId) throws Exception {
-        ServerProcess process = ServerProcess.start(storage.resolve(replicaId + ".log"), TestServer.ALICE,
-                arguments(replicaId, PostgresSchema.LOCAL_URL, "1",
+        ServerProcess process = ServerProcess.start(
+                storage.resolve(replicaId + ".log"),
+                TestServer.ALICE,
+                arguments(
+                        replicaId,
+                        PostgresSchema.LOCAL_URL,
+                        "1",
                         "--logging.level.org.springframework.boot.availability=DEBUG"));
         processes.add(process);
         return process.client();
@@ -122,9 +129,10 @@ class ReplicasPostgresTest {
 
     private Map<String, Long> count(String sql) throws Exception {
         Map<String, Long> counts = new HashMap<>();
-        try (Connection connection = DriverManager.getConnection(PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER,
-                PostgresSchema.LOCAL_PASSWORD); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql.replace("jobs", schema + ".jobs"))) {
+        try (Connection connection = DriverManager.getConnection(
+                        PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql.replace("jobs", schema + ".jobs"))) {
             while (rows.next()) {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
@@ -141,18 +149,23 @@ class ReplicasPostgresTest {
         Cifar10Fixture.write(storage.resolve("datasets"), 4, 10, 11);
         // started at once: Flyway's migration lock lets one of them create the schema
         List<CompletableFuture<ApiClient>> starting = IntStream.rangeClosed(1, 3)
-                .mapToObj(n -> CompletableFuture.supplyAsync(() -> inProcess("replica-" + n))).toList();
+                .mapToObj(n -> CompletableFuture.supplyAsync(() -> inProcess("replica-" + n)))
+                .toList();
         List<ApiClient> api = starting.stream().map(CompletableFuture::join).toList();
 
         String spec = """
                 {"model": "lenet5", "epochs": 1, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10},
                  "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""";
-        List<String> ids = IntStream.range(0, 300).mapToObj(n -> submit(api.get(n % 3), spec)).toList();
+        List<String> ids = IntStream.range(0, 300)
+                .mapToObj(n -> submit(api.get(n % 3), spec))
+                .toList();
 
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() ->
-                count("select state, count(*) from jobs group by state").getOrDefault("SUCCEEDED", 0L) >= 300);
-        assertThat(count("select state, count(*) from jobs group by state")).containsExactly(Map.entry("SUCCEEDED",
-                300L));
+        await().atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() ->
+                        count("select state, count(*) from jobs group by state").getOrDefault("SUCCEEDED", 0L) >= 300);
+        assertThat(count("select state, count(*) from jobs group by state"))
+                .containsExactly(Map.entry("SUCCEEDED", 300L));
         assertThat(count("select cast(attempt as varchar), count(*) from jobs group by attempt"))
                 .containsExactly(Map.entry("1", 300L));
         Map<String, Integer> jobsPerReplica = new HashMap<>();
@@ -175,7 +188,9 @@ class ReplicasPostgresTest {
         Cifar10Fixture.write(storage.resolve("datasets"), 200, 40, 5);
         ApiClient first = childProcess("replica-1");
         String id = submit(first, InterruptedJob.SPEC);
-        first.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+        first.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(2),
                 job -> job.at("/progress/step").asLong() >= InterruptedJob.INTERRUPT_AT_STEP);
         signal("STOP", processes.get(0).process());
 
@@ -183,15 +198,21 @@ class ReplicasPostgresTest {
         // the paused replica writes nothing, and its lease has not expired yet: its newest checkpoint is final
         JsonNode checkpoints = second.json(second.get("/api/v1/jobs/" + id + "/checkpoints"));
         long resumePoint = checkpoints.get(checkpoints.size() - 1).get("step").asLong();
-        second.poll("/api/v1/jobs/" + id, Duration.ofMinutes(1),
-                job -> job.get("attempt").asInt() == 2 && job.at("/progress/step").asLong() > resumePoint);
+        second.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(1),
+                job -> job.get("attempt").asInt() == 2
+                        && job.at("/progress/step").asLong() > resumePoint);
         signal("CONT", processes.get(0).process());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(trainingLog(id)).contains("attempt 1 stopped: its lease was taken over"));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(
+                        () -> assertThat(trainingLog(id)).contains("attempt 1 stopped: its lease was taken over"));
 
         InterruptedJob.assertFinishedAsIfUninterrupted(second, id);
         assertThat(trainingLog(id)).contains("attempt 2 on replica-2/slot-0", "resuming at step " + resumePoint + " ");
-        assertThat(second.getBytes("/api/v1/jobs/" + id + "/model").statusCode()).isEqualTo(200);
+        assertThat(second.getBytes("/api/v1/jobs/" + id + "/model").statusCode())
+                .isEqualTo(200);
     }
 
     /** A cancel sent to a replica that does not run the job reaches the one that does within a heartbeat. */
@@ -202,11 +223,17 @@ class ReplicasPostgresTest {
         ApiClient apiOnly = inProcess("replica-2", "0");
         String id = submit(apiOnly, """
                 {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40}}""");
-        worker.poll("/api/v1/jobs/" + id, Duration.ofMinutes(1), job -> job.at("/progress/step").asLong() >= 10);
+        worker.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(1),
+                job -> job.at("/progress/step").asLong() >= 10);
 
-        assertThat(apiOnly.post("/api/v1/jobs/" + id + "/cancel", "").statusCode()).isEqualTo(202);
+        assertThat(apiOnly.post("/api/v1/jobs/" + id + "/cancel", "").statusCode())
+                .isEqualTo(202);
 
-        JsonNode done = apiOnly.poll("/api/v1/jobs/" + id, Duration.ofSeconds(30),
+        JsonNode done = apiOnly.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofSeconds(30),
                 job -> job.get("state").asString().equals("CANCELLED"));
         assertThat(done.at("/progress/step").asLong()).isLessThan(2000);
         assertThat(trainingLog(id)).contains("attempt 1 on replica-1/slot-0");
@@ -219,11 +246,15 @@ class ReplicasPostgresTest {
         ApiClient replica = childProcess("replica-1");
         String id = submit(replica, """
                 {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40}}""");
-        replica.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2), job -> job.at("/progress/step").asLong() >= 20);
+        replica.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(2),
+                job -> job.at("/progress/step").asLong() >= 20);
 
         Process process = processes.get(0).process();
         process.destroy();
-        assertThat(process.waitFor(30 + 10, java.util.concurrent.TimeUnit.SECONDS)).as("exited within the grace")
+        assertThat(process.waitFor(30 + 10, java.util.concurrent.TimeUnit.SECONDS))
+                .as("exited within the grace")
                 .isTrue();
         assertThat(process.exitValue()).isZero();
         assertThat(count("select state, attempt from jobs")).containsExactly(Map.entry("QUEUED", 0L));
@@ -237,14 +268,19 @@ class ReplicasPostgresTest {
         Cifar10Fixture.write(storage.resolve("datasets"), 4, 10, 11);
         URI database = URI.create(PostgresSchema.LOCAL_URL.substring("jdbc:".length()));
         try (TcpProxy proxy = new TcpProxy(database.getPort() < 0 ? 5432 : database.getPort())) {
-            ApiClient replica = onDatabase("replica-1", "jdbc:postgresql://127.0.0.1:" + proxy.port()
-                    + database.getPath(), "1", "--spring.datasource.hikari.connection-timeout=2000");
+            ApiClient replica = onDatabase(
+                    "replica-1",
+                    "jdbc:postgresql://127.0.0.1:" + proxy.port() + database.getPath(),
+                    "1",
+                    "--spring.datasource.hikari.connection-timeout=2000");
             String spec = """
                     {"model": "lenet5", "epochs": 1, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10},
                      "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""";
             String id = submit(replica, spec);
-            replica.poll("/api/v1/jobs/" + id, Duration.ofMinutes(1), job -> job.get("state").asString()
-                    .equals("SUCCEEDED"));
+            replica.poll(
+                    "/api/v1/jobs/" + id,
+                    Duration.ofMinutes(1),
+                    job -> job.get("state").asString().equals("SUCCEEDED"));
 
             proxy.cut();
             long start = System.nanoTime();
@@ -259,8 +295,10 @@ class ReplicasPostgresTest {
             JsonNode after = replica.poll("/api/v1/jobs/" + id, Duration.ofMinutes(1), job -> job.has("state"));
             assertThat(after.get("state").asString()).isEqualTo("SUCCEEDED");
             String again = submit(replica, spec);
-            replica.poll("/api/v1/jobs/" + again, Duration.ofMinutes(1), job -> job.get("state").asString()
-                    .equals("SUCCEEDED"));
+            replica.poll(
+                    "/api/v1/jobs/" + again,
+                    Duration.ofMinutes(1),
+                    job -> job.get("state").asString().equals("SUCCEEDED"));
         }
     }
 

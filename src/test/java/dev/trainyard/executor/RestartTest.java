@@ -25,18 +25,20 @@ class RestartTest {
     private final Path dataDir = TestServer.newDataDir();
 
     private ConfigurableApplicationContext start(int slots) {
-        return new SpringApplicationBuilder(TrainyardApplication.class).run(
-                "--server.port=0",
-                "--trainyard.data-dir=" + dataDir,
-                "--trainyard.executor.slots=" + slots,
-                "--trainyard.executor.poll-interval=200ms",
-                "--trainyard.executor.replica-id=restart-test",
-                "--trainyard.security.tokens[0].principal=alice",
-                "--trainyard.security.tokens[0].token=" + TestServer.ALICE);
+        return new SpringApplicationBuilder(TrainyardApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--trainyard.data-dir=" + dataDir,
+                        "--trainyard.executor.slots=" + slots,
+                        "--trainyard.executor.poll-interval=200ms",
+                        "--trainyard.executor.replica-id=restart-test",
+                        "--trainyard.security.tokens[0].principal=alice",
+                        "--trainyard.security.tokens[0].token=" + TestServer.ALICE);
     }
 
     private static ApiClient client(ConfigurableApplicationContext context) {
-        return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort(), TestServer.ALICE);
+        return new ApiClient(
+                ((WebServerApplicationContext) context).getWebServer().getPort(), TestServer.ALICE);
     }
 
     @Test
@@ -66,11 +68,16 @@ class RestartTest {
             assertThat(failed.at("/error/code").asString()).isEqualTo("max_attempts_exceeded");
 
             for (String id : new String[] {queued, interrupted}) {
-                JsonNode done = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+                JsonNode done = alice.poll(
+                        "/api/v1/jobs/" + id,
+                        Duration.ofMinutes(2),
                         job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
                 assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
             }
-            assertThat(alice.json(alice.get("/api/v1/jobs/" + interrupted)).get("attempt").asInt()).isEqualTo(2);
+            assertThat(alice.json(alice.get("/api/v1/jobs/" + interrupted))
+                            .get("attempt")
+                            .asInt())
+                    .isEqualTo(2);
         }
     }
 }

@@ -29,7 +29,8 @@ class TrainingDevicesHealthIndicatorTest {
 
     @Test
     void theCpuCanTrain() {
-        Dl4jRuntime runtime = new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4));
+        Dl4jRuntime runtime =
+                new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4));
 
         Health health = new TrainingDevicesHealthIndicator(runtime).health();
 
@@ -44,19 +45,22 @@ class TrainingDevicesHealthIndicatorTest {
     @Test
     void aReplicaWhoseOnlyGpuTheBackendCannotRunIsOutOfServiceAndSaysWhy() {
         String reason = "no machine code for compute capability 9.0";
-        Health health = new TrainingDevicesHealthIndicator(runtimeWith(List.of(
-                new TrainingDevice(0, "NVIDIA H100", new ComputeCapability(9, 0), reason)))).health();
+        Health health = new TrainingDevicesHealthIndicator(
+                        runtimeWith(List.of(new TrainingDevice(0, "NVIDIA H100", new ComputeCapability(9, 0), reason))))
+                .health();
 
         assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-        assertThat(health.getDetails().get("device0")).isEqualTo(Map.of("name", "NVIDIA H100",
-                "computeCapability", "9.0", "canTrain", false, "reason", reason));
+        assertThat(health.getDetails().get("device0"))
+                .isEqualTo(
+                        Map.of("name", "NVIDIA H100", "computeCapability", "9.0", "canTrain", false, "reason", reason));
     }
 
     @Test
     void oneGpuThatCanTrainKeepsTheReplicaUp() {
         Health health = new TrainingDevicesHealthIndicator(runtimeWith(List.of(
-                new TrainingDevice(0, "NVIDIA A100", new ComputeCapability(8, 0), null),
-                new TrainingDevice(1, "NVIDIA H100", new ComputeCapability(9, 0), "no code")))).health();
+                        new TrainingDevice(0, "NVIDIA A100", new ComputeCapability(8, 0), null),
+                        new TrainingDevice(1, "NVIDIA H100", new ComputeCapability(9, 0), "no code"))))
+                .health();
 
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsKeys("device0", "device1");

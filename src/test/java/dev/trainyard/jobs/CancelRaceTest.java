@@ -49,10 +49,14 @@ class CancelRaceTest {
 
     private UUID aRunningJob() {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, "alice", new JobSpec("race", null, null, null, 2, null, null, null, 1L, null)
-                .withDefaults(() -> 1L), Instant.now());
+        jobs.insert(
+                id,
+                "alice",
+                new JobSpec("race", null, null, null, 2, null, null, null, 1L, null).withDefaults(() -> 1L),
+                Instant.now());
         jdbc.sql("update jobs set state = 'RUNNING', attempt = 1, claimed_by = 'gone/slot-0' where id = :id")
-                .param("id", id.toString()).update();
+                .param("id", id.toString())
+                .update();
         return id;
     }
 
@@ -60,12 +64,14 @@ class CancelRaceTest {
     private void requeueRightAfterTheNextRead(UUID id) {
         AtomicReference<Boolean> armed = new AtomicReference<>(true);
         doAnswer(invocation -> {
-            Object job = invocation.callRealMethod();
-            if (invocation.getArgument(0).equals(id) && armed.getAndSet(false)) {
-                jobs.requeue(new Lease(id, 1));
-            }
-            return job;
-        }).when(jobs).findById(any(UUID.class));
+                    Object job = invocation.callRealMethod();
+                    if (invocation.getArgument(0).equals(id) && armed.getAndSet(false)) {
+                        jobs.requeue(new Lease(id, 1));
+                    }
+                    return job;
+                })
+                .when(jobs)
+                .findById(any(UUID.class));
     }
 
     @Test

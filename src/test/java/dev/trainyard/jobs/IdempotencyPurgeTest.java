@@ -41,18 +41,24 @@ class IdempotencyPurgeTest {
     @Test
     void keysOlderThanTheRetentionArePurged() throws Exception {
         for (int i = 0; i < 3; i++) {
-            mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + TestServer.ALICE)
+            mvc.perform(post("/api/v1/jobs")
+                            .header("Authorization", "Bearer " + TestServer.ALICE)
                             .header("Idempotency-Key", "nightly-" + i)
-                            .contentType(MediaType.APPLICATION_JSON).content("{\"epochs\": 2}"))
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"epochs\": 2}"))
                     .andExpect(status().isCreated());
         }
         assertThat(keyCount()).isEqualTo(3);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> keyCount() == 0);
-        assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single()).as("the jobs stay").isEqualTo(3);
+        assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single())
+                .as("the jobs stay")
+                .isEqualTo(3);
     }
 
     private long keyCount() {
-        return jdbc.sql("select count(*) from idempotency_keys").query(Long.class).single();
+        return jdbc.sql("select count(*) from idempotency_keys")
+                .query(Long.class)
+                .single();
     }
 }

@@ -42,8 +42,10 @@ class JobApiTest {
     JdbcClient jdbc;
 
     ResultActions submit(String token, String body) throws Exception {
-        return mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON).content(body));
+        return mvc.perform(post("/api/v1/jobs")
+                .header("Authorization", "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(body));
     }
 
     long jobCount() {
@@ -51,7 +53,8 @@ class JobApiTest {
     }
 
     String idOf(ResultActions result) throws Exception {
-        return com.jayway.jsonpath.JsonPath.read(result.andReturn().getResponse().getContentAsString(), "$.id");
+        return com.jayway.jsonpath.JsonPath.read(
+                result.andReturn().getResponse().getContentAsString(), "$.id");
     }
 
     @Test
@@ -210,22 +213,27 @@ class JobApiTest {
 
     private long position(String id) throws Exception {
         String body = mvc.perform(get("/api/v1/jobs/" + id).header("Authorization", "Bearer " + TestServer.BOB))
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         return ((Number) com.jayway.jsonpath.JsonPath.read(body, "$.queuePosition")).longValue();
     }
 
     @Test
     void listingPagesWithACursorAndFiltersByState() throws Exception {
         for (int i = 0; i < 3; i++) {
-            submit(TestServer.ROOT, "{\"epochs\": 2, \"name\": \"page-" + i + "\"}").andExpect(status().isCreated());
+            submit(TestServer.ROOT, "{\"epochs\": 2, \"name\": \"page-" + i + "\"}")
+                    .andExpect(status().isCreated());
         }
-        String first = mvc.perform(get("/api/v1/jobs?limit=2&state=QUEUED")
-                        .header("Authorization", "Bearer " + TestServer.ROOT))
+        String first = mvc.perform(
+                        get("/api/v1/jobs?limit=2&state=QUEUED").header("Authorization", "Bearer " + TestServer.ROOT))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.items.length()").value(2))
                 .andExpect(jsonPath("$.items[0].name").value("page-2"))
                 .andExpect(jsonPath("$.items[1].name").value("page-1"))
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         String cursor = com.jayway.jsonpath.JsonPath.read(first, "$.nextCursor");
 
         mvc.perform(get("/api/v1/jobs?limit=2&state=QUEUED&cursor=" + cursor)

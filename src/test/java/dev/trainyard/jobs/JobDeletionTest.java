@@ -59,13 +59,18 @@ class JobDeletionTest {
     }
 
     private JsonNode awaitEnd(String id) throws InterruptedException {
-        return alice().poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
-                job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
+        return alice().poll(
+                        "/api/v1/jobs/" + id,
+                        Duration.ofMinutes(2),
+                        job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
     }
 
     private long rows(String table, String id) {
         return jdbc.sql("select count(*) from " + table + " where " + (table.equals("jobs") ? "id" : "job_id")
-                + " = :id").param("id", id).query(Long.class).single();
+                        + " = :id")
+                .param("id", id)
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -73,13 +78,19 @@ class JobDeletionTest {
         String id = submit(SHORT_JOB, "Idempotency-Key", "delete-me");
         assertThat(awaitEnd(id).get("state").asString()).isEqualTo("SUCCEEDED");
         JsonNode checkpoints = alice().json(alice().get("/api/v1/jobs/" + id + "/checkpoints"));
-        assertThat(checkpoints).singleElement().satisfies(only -> assertThat(only.get("best").asBoolean()).isTrue());
+        assertThat(checkpoints)
+                .singleElement()
+                .satisfies(only -> assertThat(only.get("best").asBoolean()).isTrue());
         Path folder = DATA_DIR.resolve("jobs").resolve(id);
         try (var files = Files.list(folder.resolve("checkpoints"))) {
             assertThat(files.toList()).hasSize(1);
         }
-        assertThat(alice().getBytes("/api/v1/jobs/" + id + "/model?which=best").statusCode()).isEqualTo(200);
-        assertThat(new ApiClient(port, TestServer.BOB).delete("/api/v1/jobs/" + id).statusCode()).isEqualTo(404);
+        assertThat(alice().getBytes("/api/v1/jobs/" + id + "/model?which=best").statusCode())
+                .isEqualTo(200);
+        assertThat(new ApiClient(port, TestServer.BOB)
+                        .delete("/api/v1/jobs/" + id)
+                        .statusCode())
+                .isEqualTo(404);
 
         HttpResponse<String> deleted = alice().delete("/api/v1/jobs/" + id);
 
@@ -98,21 +109,25 @@ class JobDeletionTest {
     void queuedAndRunningJobsAreNotDeletedUntilCancelled() throws Exception {
         String running = submit("""
                 {"epochs": 500, "batchSize": 10, "dataset": {"trainLimit": 100, "testLimit": 10}}""");
-        alice().poll("/api/v1/jobs/" + running, Duration.ofMinutes(1), job -> job.get("state").asString()
-                .equals("RUNNING"));
+        alice().poll(
+                        "/api/v1/jobs/" + running,
+                        Duration.ofMinutes(1),
+                        job -> job.get("state").asString().equals("RUNNING"));
         String queued = submit(SHORT_JOB);
 
         for (String id : List.of(running, queued)) {
             HttpResponse<String> refused = alice().delete("/api/v1/jobs/" + id);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
-                    assertThat(type).startsWith("application/problem+json"));
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(alice().json(refused).get("detail").asString()).contains("cancel it first");
             assertThat(rows("jobs", id)).isOne();
         }
 
-        assertThat(alice().post("/api/v1/jobs/" + queued + "/cancel", "").statusCode()).isEqualTo(200);
-        assertThat(alice().post("/api/v1/jobs/" + running + "/cancel", "").statusCode()).isEqualTo(202);
+        assertThat(alice().post("/api/v1/jobs/" + queued + "/cancel", "").statusCode())
+                .isEqualTo(200);
+        assertThat(alice().post("/api/v1/jobs/" + running + "/cancel", "").statusCode())
+                .isEqualTo(202);
         assertThat(awaitEnd(running).get("state").asString()).isEqualTo("CANCELLED");
         assertThat(alice().delete("/api/v1/jobs/" + queued).statusCode()).isEqualTo(204);
         assertThat(alice().delete("/api/v1/jobs/" + running).statusCode()).isEqualTo(204);

@@ -13,16 +13,21 @@ import org.junit.jupiter.api.Test;
 /** One list of error codes: the enum the code uses is what the OpenAPI contract and the README name, no more. */
 class JobErrorCodeTest {
 
-    private static final List<String> CODES = Arrays.stream(JobErrorCode.values()).map(JobErrorCode::code).toList();
+    private static final List<String> CODES =
+            Arrays.stream(JobErrorCode.values()).map(JobErrorCode::code).toList();
 
     @Test
     void theContractListsExactlyTheCodesTheServerProduces() throws Exception {
         String contract = Files.readString(Path.of("openapi.yaml"));
         Matcher jobError = Pattern.compile("(?s)\\n    JobError:.*?code:.*?enum:\\n((?:\\s+- \\w+\\n)+)")
                 .matcher(contract);
-        assertThat(jobError.find()).as("JobError.code in openapi.yaml has an enum").isTrue();
-        List<String> listed = Arrays.stream(jobError.group(1).split("\\n")).map(line -> line.replace("-", "").strip())
-                .filter(line -> !line.isEmpty()).toList();
+        assertThat(jobError.find())
+                .as("JobError.code in openapi.yaml has an enum")
+                .isTrue();
+        List<String> listed = Arrays.stream(jobError.group(1).split("\\n"))
+                .map(line -> line.replace("-", "").strip())
+                .filter(line -> !line.isEmpty())
+                .toList();
         assertThat(listed).containsExactlyElementsOf(CODES);
     }
 
@@ -31,8 +36,12 @@ class JobErrorCodeTest {
         String readme = Files.readString(Path.of("README.md"));
         String sentence = readme.substring(readme.indexOf("A failed job has an `error` with a `code`"));
         sentence = sentence.substring(0, sentence.indexOf(". "));
-        List<String> named = Pattern.compile("`([a-z_]+)`").matcher(sentence).results().map(m -> m.group(1))
-                .filter(word -> !word.equals("error") && !word.equals("code")).toList();
+        List<String> named = Pattern.compile("`([a-z_]+)`")
+                .matcher(sentence)
+                .results()
+                .map(m -> m.group(1))
+                .filter(word -> !word.equals("error") && !word.equals("code"))
+                .toList();
         assertThat(named).containsExactlyInAnyOrderElementsOf(CODES);
     }
 

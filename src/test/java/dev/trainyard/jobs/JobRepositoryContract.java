@@ -23,8 +23,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Propagation;
@@ -56,9 +56,17 @@ abstract class JobRepositoryContract {
     }
 
     static JobSpec aSpec(String name, int priority) {
-        return new JobSpec(name, "seednet", DatasetSpec.cifar10(100, null), new AugmentSpec(4, true, true), 2, 32,
-                new OptimizerSpec("sgd", 0.9, true, 5e-4), new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
-                7L, priority);
+        return new JobSpec(
+                name,
+                "seednet",
+                DatasetSpec.cifar10(100, null),
+                new AugmentSpec(4, true, true),
+                2,
+                32,
+                new OptimizerSpec("sgd", 0.9, true, 5e-4),
+                new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
+                7L,
+                priority);
     }
 
     private UUID aQueuedJob(String owner, int priority, Instant submitted) {
@@ -214,20 +222,28 @@ abstract class JobRepositoryContract {
     @Test
     void resumedRunReplacesTheStepsItTrainsAgainAndKeepsTheRestUntilThen() {
         UUID id = aQueuedJob("a", 0, now);
-        results.upsertSteps(id, java.util.stream.LongStream.range(0, 10)
-                .mapToObj(s -> new JobMetricsRepository.StepMetric(s, (int) s / 4, 1.0, 0.1)).toList());
+        results.upsertSteps(
+                id,
+                java.util.stream.LongStream.range(0, 10)
+                        .mapToObj(s -> new JobMetricsRepository.StepMetric(s, (int) s / 4, 1.0, 0.1))
+                        .toList());
         results.upsertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.0, 1.9, 0.3, null, null, 1.0));
 
-        results.upsertSteps(id, List.of(new JobMetricsRepository.StepMetric(4, 1, 0.5, 0.1),
-                new JobMetricsRepository.StepMetric(5, 1, 0.6, 0.1)));
+        results.upsertSteps(
+                id,
+                List.of(
+                        new JobMetricsRepository.StepMetric(4, 1, 0.5, 0.1),
+                        new JobMetricsRepository.StepMetric(5, 1, 0.6, 0.1)));
         results.upsertEpoch(id, new JobMetricsRepository.EpochMetric(1, 1.5, 1.4, 0.5, null, null, 2.0));
 
-        assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::step)
+        assertThat(results.findSteps(id))
+                .extracting(JobMetricsRepository.StepMetric::step)
                 .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::loss)
+        assertThat(results.findSteps(id))
+                .extracting(JobMetricsRepository.StepMetric::loss)
                 .containsExactly(1.0, 1.0, 1.0, 1.0, 0.5, 0.6, 1.0, 1.0, 1.0, 1.0);
-        assertThat(results.findEpochs(id)).containsExactly(
-                new JobMetricsRepository.EpochMetric(1, 1.5, 1.4, 0.5, null, null, 2.0));
+        assertThat(results.findEpochs(id))
+                .containsExactly(new JobMetricsRepository.EpochMetric(1, 1.5, 1.4, 0.5, null, null, 2.0));
     }
 
     @Test
@@ -250,22 +266,35 @@ abstract class JobRepositoryContract {
     void progressAndResultsAreStored() {
         UUID id = aQueuedJob("a", 0, now);
         Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
-        dev.trainyard.training.RunRecord record = new dev.trainyard.training.RunRecord("1.0.0-M2.1", "CPU", "test cpu",
-                true, new dev.trainyard.training.onednn.ConvolutionCoverage("trainyard-onednn", 4, 4, 3, List.of()),
-                "17", "ab".repeat(32), 100, 0, 10, 10);
+        dev.trainyard.training.RunRecord record = new dev.trainyard.training.RunRecord(
+                "1.0.0-M2.1",
+                "CPU",
+                "test cpu",
+                true,
+                new dev.trainyard.training.onednn.ConvolutionCoverage("trainyard-onednn", 4, 4, 3, List.of()),
+                "17",
+                "ab".repeat(32),
+                100,
+                0,
+                10,
+                10);
         jobs.updatePlan(lease, 4, 8, 0, 1, record);
-        results.upsertSteps(id, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
-                new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
+        results.upsertSteps(
+                id,
+                List.of(
+                        new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0),
+                        new JobMetricsRepository.StepMetric(1, 0, 2.2, 0.025)));
         jobs.updateProgress(lease, new Job.Progress(1, 2L, null, null, 2.2, 0.025, 512.0, 30.5), now);
         results.upsertEpoch(id, new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
 
         Job job = jobs.findById(id).orElseThrow();
         assertThat(job.progress()).isEqualTo(new Job.Progress(1, 2L, 4, 8L, 2.2, 0.025, 512.0, 30.5));
         assertThat(job.run()).isEqualTo(record);
-        assertThat(results.findSteps(id)).extracting(JobMetricsRepository.StepMetric::learningRate)
+        assertThat(results.findSteps(id))
+                .extracting(JobMetricsRepository.StepMetric::learningRate)
                 .containsExactly(0.0, 0.025);
-        assertThat(results.findEpochs(id)).containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, null, null,
-                2.1, 0.31, 1.5));
+        assertThat(results.findEpochs(id))
+                .containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
     }
 
     @Test
@@ -280,7 +309,8 @@ abstract class JobRepositoryContract {
         assertThat(jobs.findExpired(now.plusSeconds(71).minus(timeout))).containsExactly(abandoned);
         assertThat(jobs.findClaimedBy("replica_a/")).containsExactly(abandoned);
         jdbc.sql("update jobs set heartbeat_at = null").update();
-        assertThat(jobs.findExpired(now.minus(timeout))).as("a running job without a lease")
+        assertThat(jobs.findExpired(now.minus(timeout)))
+                .as("a running job without a lease")
                 .containsExactly(abandoned);
         assertThat(jobs.findClaimedBy("replica-b/")).isEmpty();
         // '_' is not a wildcard: another replica's id that differs there does not match
@@ -312,8 +342,10 @@ abstract class JobRepositoryContract {
         Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
         results.upsertSteps(finished, List.of(new JobMetricsRepository.StepMetric(0, 0, 2.3, 0.0)));
         results.upsertEpoch(finished, new JobMetricsRepository.EpochMetric(1, 2.0, null, null, 2.1, 0.3, 1.0));
-        results.upsertCheckpoint(finished, new Checkpoint("step-000000001.zip", 1, 0, 1, 0, 0.3, 10, "a".repeat(64),
-                now.truncatedTo(ChronoUnit.MICROS)));
+        results.upsertCheckpoint(
+                finished,
+                new Checkpoint(
+                        "step-000000001.zip", 1, 0, 1, 0, 0.3, 10, "a".repeat(64), now.truncatedTo(ChronoUnit.MICROS)));
         jobs.finish(lease, JobState.SUCCEEDED, null, now);
         UUID queued = aQueuedJob("a", 0, now);
 
@@ -335,14 +367,16 @@ abstract class JobRepositoryContract {
         UUID id = aQueuedJob("a", 0, now);
         Lease zombie = Lease.of(jobs.claimNext("replica-a/slot-0", now).orElseThrow());
         assertThat(jobs.requeue(zombie)).isTrue();
-        Lease current = Lease.of(jobs.claimNext("replica-b/slot-0", now.plusSeconds(71)).orElseThrow());
+        Lease current =
+                Lease.of(jobs.claimNext("replica-b/slot-0", now.plusSeconds(71)).orElseThrow());
         assertThat(current.attempt()).isEqualTo(2);
         Job before = jobs.findById(id).orElseThrow();
 
         assertThat(jobs.renew(zombie, now.plusSeconds(72))).isFalse();
         assertThat(jobs.lockIfHeld(zombie)).isFalse();
         assertThat(jobs.updatePlan(zombie, 4, 8, 0, 1, null)).isFalse();
-        assertThat(jobs.updateProgress(zombie, new Job.Progress(1, 5L, null, null, 9.9, 0.5, 1.0, null), now)).isFalse();
+        assertThat(jobs.updateProgress(zombie, new Job.Progress(1, 5L, null, null, 9.9, 0.5, 1.0, null), now))
+                .isFalse();
         assertThat(jobs.finish(zombie, JobState.SUCCEEDED, null, now)).isFalse();
         assertThat(jobs.release(zombie)).isFalse();
         assertThat(jobs.requeue(zombie)).isFalse();

@@ -48,17 +48,23 @@ class JobRetentionTest {
         HttpResponse<String> created = alice.post("/api/v1/jobs", """
                 {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""");
         String finished = alice.json(created).get("id").asString();
-        JsonNode done = alice.poll("/api/v1/jobs/" + finished, Duration.ofMinutes(1),
+        JsonNode done = alice.poll(
+                "/api/v1/jobs/" + finished,
+                Duration.ofMinutes(1),
                 job -> job.get("state").asString().equals("SUCCEEDED"));
-        assertThat(alice.json(alice.get("/api/v1/jobs/" + finished + "/checkpoints"))).isEmpty();
-        assertThat(alice.getBytes("/api/v1/jobs/" + finished + "/model?which=best").statusCode()).isEqualTo(409);
-        assertThat(alice.getBytes("/api/v1/jobs/" + finished + "/model").statusCode()).isEqualTo(200);
+        assertThat(alice.json(alice.get("/api/v1/jobs/" + finished + "/checkpoints")))
+                .isEmpty();
+        assertThat(alice.getBytes("/api/v1/jobs/" + finished + "/model?which=best")
+                        .statusCode())
+                .isEqualTo(409);
+        assertThat(alice.getBytes("/api/v1/jobs/" + finished + "/model").statusCode())
+                .isEqualTo(200);
         String running = alice.json(alice.post("/api/v1/jobs", """
                 {"epochs": 1000, "batchSize": 10, "dataset": {"trainLimit": 100, "testLimit": 10},
-                 "schedule": {"baseLr": 0.001, "warmupEpochs": 1}}""")).get("id")
-                .asString();
+                 "schedule": {"baseLr": 0.001, "warmupEpochs": 1}}""")).get("id").asString();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> alice.get("/api/v1/jobs/" + finished).statusCode() == 404);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> alice.get("/api/v1/jobs/" + finished).statusCode() == 404);
 
         assertThat(DATA_DIR.resolve("jobs").resolve(finished)).doesNotExist();
         assertThat(done.get("finishedAt").isNull()).isFalse();

@@ -3,7 +3,6 @@ package dev.trainyard.jobs;
 import static dev.trainyard.jobs.JobState.CANCELLED;
 import static dev.trainyard.jobs.JobState.FAILED;
 import static dev.trainyard.jobs.JobState.QUEUED;
-import static dev.trainyard.jobs.JobState.RUNNING;
 import static dev.trainyard.jobs.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +15,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobStateTest {
 
     private static final Set<String> ALLOWED = Set.of(
-            "QUEUED->RUNNING", "QUEUED->CANCELLED",
-            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->QUEUED",
+            "QUEUED->RUNNING",
+            "QUEUED->CANCELLED",
+            "RUNNING->SUCCEEDED",
+            "RUNNING->FAILED",
+            "RUNNING->CANCELLED",
+            "RUNNING->QUEUED",
             "FAILED->QUEUED");
 
     static Stream<Arguments> everyPair() {
-        return Stream.of(JobState.values()).flatMap(from -> Stream.of(JobState.values())
-                .map(to -> Arguments.of(from, to)));
+        return Stream.of(JobState.values())
+                .flatMap(from -> Stream.of(JobState.values()).map(to -> Arguments.of(from, to)));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

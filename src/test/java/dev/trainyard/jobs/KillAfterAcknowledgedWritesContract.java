@@ -86,8 +86,7 @@ abstract class KillAfterAcknowledgedWritesContract {
         }
     }
 
-    private record KeyedSubmission(String body, String jobId) {
-    }
+    private record KeyedSubmission(String body, String jobId) {}
 
     /** One server's data directory and database, killed and restarted {@link #TRIALS_PER_LANE} times. */
     private final class Lane {
@@ -136,7 +135,9 @@ abstract class KillAfterAcknowledgedWritesContract {
                 for (Thread writer : writers) {
                     writer.join();
                 }
-                assertThat(writerFailures).as("%s: answers before the kill", name).isEmpty();
+                assertThat(writerFailures)
+                        .as("%s: answers before the kill", name)
+                        .isEmpty();
 
                 server = start();
                 verify(server.client(), name, keysThisTrial);
@@ -144,13 +145,15 @@ abstract class KillAfterAcknowledgedWritesContract {
         }
 
         private void awaitFirstWrite(String prefix) {
-            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+            await().atMost(Duration.ofSeconds(10))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> jobs.values().stream().anyMatch(job -> job.name.startsWith(prefix)));
         }
 
         /** Submits (some with an idempotency key) and cancels until the server dies. */
-        private void write(ApiClient client, Random writes, String prefix, AtomicBoolean killed,
-                           List<String> keysThisTrial) {
+        private void write(
+                ApiClient client, Random writes, String prefix, AtomicBoolean killed, List<String> keysThisTrial) {
             for (int n = 0; !killed.get(); n++) {
                 try {
                     int choice = writes.nextInt(10);
@@ -172,12 +175,12 @@ abstract class KillAfterAcknowledgedWritesContract {
             }
         }
 
-        private void submit(ApiClient client, Random writes, String name, boolean keyed,
-                            List<String> keysThisTrial) {
+        private void submit(ApiClient client, Random writes, String name, boolean keyed, List<String> keysThisTrial) {
             int epochs = 2 + writes.nextInt(50);
             String body = "{\"name\": \"" + name + "\", \"epochs\": " + epochs + "}";
             String key = "key-" + name;
-            HttpResponse<String> response = keyed ? client.post("/api/v1/jobs", body, "Idempotency-Key", key)
+            HttpResponse<String> response = keyed
+                    ? client.post("/api/v1/jobs", body, "Idempotency-Key", key)
                     : client.post("/api/v1/jobs", body);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
             String id = client.json(response).get("id").asString();
@@ -205,15 +208,19 @@ abstract class KillAfterAcknowledgedWritesContract {
             for (Map.Entry<String, Expected> entry : jobs.entrySet()) {
                 JsonNode job = stored.get(entry.getKey());
                 Expected expected = entry.getValue();
-                assertThat(job).as("%s: acknowledged job %s (%s) is gone after kill -9", trial, entry.getKey(),
-                        expected.name).isNotNull();
+                assertThat(job)
+                        .as("%s: acknowledged job %s (%s) is gone after kill -9", trial, entry.getKey(), expected.name)
+                        .isNotNull();
                 assertThat(job.get("name").asString()).isEqualTo(expected.name);
                 assertThat(job.at("/spec/epochs").asInt()).isEqualTo(expected.epochs);
                 if (expected.cancelAcknowledged) {
-                    assertThat(job.get("state").asString()).as("%s: acknowledged cancel of %s", trial,
-                            entry.getKey()).isEqualTo("CANCELLED");
+                    assertThat(job.get("state").asString())
+                            .as("%s: acknowledged cancel of %s", trial, entry.getKey())
+                            .isEqualTo("CANCELLED");
                 } else if (!expected.cancelInFlight) {
-                    assertThat(job.get("state").asString()).as("%s: %s", trial, entry.getKey()).isEqualTo("QUEUED");
+                    assertThat(job.get("state").asString())
+                            .as("%s: %s", trial, entry.getKey())
+                            .isEqualTo("QUEUED");
                 }
             }
             List<String> replayed = new ArrayList<>(keysThisTrial);
@@ -225,8 +232,11 @@ abstract class KillAfterAcknowledgedWritesContract {
             for (String key : replayed) {
                 KeyedSubmission first = keys.get(key);
                 HttpResponse<String> again = client.post("/api/v1/jobs", first.body(), "Idempotency-Key", key);
-                assertThat(again.statusCode()).as("%s: key %s: %s", trial, key, again.body()).isEqualTo(201);
-                assertThat(again.headers().firstValue("Idempotent-Replayed")).as("%s: key %s", trial, key)
+                assertThat(again.statusCode())
+                        .as("%s: key %s: %s", trial, key, again.body())
+                        .isEqualTo(201);
+                assertThat(again.headers().firstValue("Idempotent-Replayed"))
+                        .as("%s: key %s", trial, key)
                         .contains("true");
                 assertThat(client.json(again).get("id").asString()).isEqualTo(first.jobId());
             }
@@ -237,8 +247,8 @@ abstract class KillAfterAcknowledgedWritesContract {
         Map<String, JsonNode> all = new ConcurrentHashMap<>();
         String cursor = null;
         do {
-            JsonNode page = client.json(client.get("/api/v1/jobs?limit=100" + (cursor == null ? "" : "&cursor="
-                    + cursor)));
+            JsonNode page =
+                    client.json(client.get("/api/v1/jobs?limit=100" + (cursor == null ? "" : "&cursor=" + cursor)));
             page.get("items").forEach(job -> all.put(job.get("id").asString(), job));
             cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asString() : null;
         } while (cursor != null);

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = PostgresSchema.URL_VARIABLE, matches = ".+")
 class KillAfterAcknowledgedWritesLocalPostgresTest extends KillAfterAcknowledgedWritesContract {
 
-    private final List<String> schemas = IntStream.range(0, LANES).mapToObj(lane -> PostgresSchema.newName()).toList();
+    private final List<String> schemas =
+            IntStream.range(0, LANES).mapToObj(lane -> PostgresSchema.newName()).toList();
 
     @Override
     List<String> databaseArguments(int lane) {

@@ -53,8 +53,8 @@ class KillDuringDeletionTest {
     }
 
     private ServerProcess start() throws InterruptedException {
-        ServerProcess server = ServerProcess.start(dataDir.resolve("server.log"), TestServer.ALICE,
-                TestServer.arguments(dataDir, "1"));
+        ServerProcess server = ServerProcess.start(
+                dataDir.resolve("server.log"), TestServer.ALICE, TestServer.arguments(dataDir, "1"));
         servers.add(server);
         return server;
     }
@@ -88,7 +88,9 @@ class KillDuringDeletionTest {
             for (String id : ids) {
                 HttpResponse<String> job = server.client().get("/api/v1/jobs/" + id);
                 if (acknowledged.contains(id)) {
-                    assertThat(job.statusCode()).as("trial %d: acknowledged deletion of %s", trial, id).isEqualTo(404);
+                    assertThat(job.statusCode())
+                            .as("trial %d: acknowledged deletion of %s", trial, id)
+                            .isEqualTo(404);
                 }
                 if (job.statusCode() == 200) {
                     assertWhole(server.client(), id);
@@ -108,7 +110,7 @@ class KillDuringDeletionTest {
         server.kill();
         // crash point 1: the rows are gone, the folder is still in place
         try (Connection h2 = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("trainyard"), "sa", "");
-             PreparedStatement delete = h2.prepareStatement("delete from jobs where id = ?")) {
+                PreparedStatement delete = h2.prepareStatement("delete from jobs where id = ?")) {
             delete.setString(1, ids.get(0));
             assertThat(delete.executeUpdate()).isOne();
         }
@@ -119,7 +121,8 @@ class KillDuringDeletionTest {
 
         server = start();
 
-        assertThat(server.client().get("/api/v1/jobs/" + ids.get(0)).statusCode()).isEqualTo(404);
+        assertThat(server.client().get("/api/v1/jobs/" + ids.get(0)).statusCode())
+                .isEqualTo(404);
         awaitSwept(ids.get(0));
         awaitSwept(ids.get(1));
         assertWhole(server.client(), ids.get(2));
@@ -133,7 +136,9 @@ class KillDuringDeletionTest {
             ids.add(client.json(created).get("id").asString());
         }
         for (String id : ids) {
-            JsonNode done = client.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+            JsonNode done = client.poll(
+                    "/api/v1/jobs/" + id,
+                    Duration.ofMinutes(2),
                     job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
             assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         }
@@ -148,12 +153,16 @@ class KillDuringDeletionTest {
         JsonNode checkpoints = client.json(client.get("/api/v1/jobs/" + id + "/checkpoints"));
         assertThat(checkpoints).isNotEmpty();
         for (JsonNode checkpoint : checkpoints) {
-            Path file = dataDir.resolve("jobs").resolve(id).resolve("checkpoints")
+            Path file = dataDir.resolve("jobs")
+                    .resolve(id)
+                    .resolve("checkpoints")
                     .resolve(CheckpointStore.fileName(checkpoint.get("step").asLong()));
             assertThat(Sha256.hex(file)).isEqualTo(checkpoint.get("sha256").asString());
         }
-        assertThat(client.getBytes("/api/v1/jobs/" + id + "/model").statusCode()).isEqualTo(200);
-        assertThat(client.get("/api/v1/jobs/" + id + "/evaluation").statusCode()).isEqualTo(200);
+        assertThat(client.getBytes("/api/v1/jobs/" + id + "/model").statusCode())
+                .isEqualTo(200);
+        assertThat(client.get("/api/v1/jobs/" + id + "/evaluation").statusCode())
+                .isEqualTo(200);
     }
 
     private void awaitSwept(String id) {

@@ -23,7 +23,9 @@ class SubmissionLimitsLocalPostgresTest extends SubmissionLimitsTest {
 
     @Test
     void pooledSessionsEndTransactionsIdleForLongerThanTheLeaseTimeout() {
-        assertThat(jdbc.sql("show idle_in_transaction_session_timeout").query(String.class).single())
+        assertThat(jdbc.sql("show idle_in_transaction_session_timeout")
+                        .query(String.class)
+                        .single())
                 .isEqualTo("45s");
     }
 

@@ -49,13 +49,17 @@ class SubmissionLimitsTest {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
-        return http.send(request.header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        return http.send(
+                request.header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> submit(String token, String body, String idempotencyKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
@@ -71,7 +75,9 @@ class SubmissionLimitsTest {
     }
 
     private long jobsOf(String owner) {
-        return jdbc.sql("select count(*) from jobs where owner = :owner").param("owner", owner).query(Long.class)
+        return jdbc.sql("select count(*) from jobs where owner = :owner")
+                .param("owner", owner)
+                .query(Long.class)
                 .single();
     }
 
@@ -88,7 +94,8 @@ class SubmissionLimitsTest {
         assertThat(again.statusCode()).isEqualTo(201);
         assertThat(id(again)).isEqualTo(id(first));
         assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
-        assertThat(again.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location"));
+        assertThat(again.headers().firstValue("Location"))
+                .isEqualTo(first.headers().firstValue("Location"));
 
         HttpResponse<String> different = submit(TestServer.ALICE, "{\"epochs\": 3}", "alice-key-1");
         assertThat(different.statusCode()).as(different.body()).isEqualTo(422);
@@ -98,7 +105,8 @@ class SubmissionLimitsTest {
 
         // the key is the caller's own: another owner's use of the same key is a different submission
         assertThat(id(submit(TestServer.BOB, SPEC, "alice-key-1"))).isNotEqualTo(id(first));
-        assertThat(submit(TestServer.ALICE, SPEC, "bad key with spaces").statusCode()).isEqualTo(400);
+        assertThat(submit(TestServer.ALICE, SPEC, "bad key with spaces").statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -108,11 +116,17 @@ class SubmissionLimitsTest {
             List<Callable<HttpResponse<String>>> posts = IntStream.range(0, 50)
                     .<Callable<HttpResponse<String>>>mapToObj(n -> () -> submit(TestServer.ROOT, SPEC, "burst"))
                     .toList();
-            List<HttpResponse<String>> answers = clients.invokeAll(posts).stream().map(SubmissionLimitsTest::join)
+            List<HttpResponse<String>> answers = clients.invokeAll(posts).stream()
+                    .map(SubmissionLimitsTest::join)
                     .toList();
-            assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body())
-                    .isIn(201, 409));
-            assertThat(answers.stream().filter(a -> a.statusCode() == 201).map(this::id).distinct()).hasSize(1);
+            assertThat(answers)
+                    .allSatisfy(answer ->
+                            assertThat(answer.statusCode()).as(answer.body()).isIn(201, 409));
+            assertThat(answers.stream()
+                            .filter(a -> a.statusCode() == 201)
+                            .map(this::id)
+                            .distinct())
+                    .hasSize(1);
         } finally {
             clients.shutdownNow();
         }
@@ -137,8 +151,10 @@ class SubmissionLimitsTest {
         assertThat(unchanged.statusCode()).isEqualTo(304);
         assertThat(unchanged.body()).isEmpty();
 
-        HttpResponse<String> cancel = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/jobs/" + id + "/cancel")).POST(HttpRequest.BodyPublishers.noBody()), TestServer.ALICE);
+        HttpResponse<String> cancel = send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/jobs/" + id + "/cancel"))
+                        .POST(HttpRequest.BodyPublishers.noBody()),
+                TestServer.ALICE);
         assertThat(cancel.statusCode()).isEqualTo(200);
         HttpResponse<String> changed = get(TestServer.ALICE, "/api/v1/jobs/" + id, etag);
         assertThat(changed.statusCode()).isEqualTo(200);

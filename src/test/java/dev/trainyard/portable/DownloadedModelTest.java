@@ -15,8 +15,6 @@ import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.ModelCard;
 import dev.trainyard.training.Network;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -40,6 +38,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -57,10 +57,23 @@ class DownloadedModelTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
     /** Libraries of the test class path that DL4J does not use; left out so that they cannot help. */
-    private static final List<String> NOT_DL4J = List.of("/org/springframework/", "/io/micrometer/",
-            "/org/apache/tomcat/", "/com/h2database/", "/org/postgresql/", "/org/flywaydb/", "/org/junit/",
-            "/org/assertj/", "/org/mockito/", "/com/tngtech/", "/org/testcontainers/", "/io/swagger/",
-            "/org/springdoc/", "/tools/jackson/", "/org/webjars/", "/org/awaitility/");
+    private static final List<String> NOT_DL4J = List.of(
+            "/org/springframework/",
+            "/io/micrometer/",
+            "/org/apache/tomcat/",
+            "/com/h2database/",
+            "/org/postgresql/",
+            "/org/flywaydb/",
+            "/org/junit/",
+            "/org/assertj/",
+            "/org/mockito/",
+            "/com/tngtech/",
+            "/org/testcontainers/",
+            "/io/swagger/",
+            "/org/springdoc/",
+            "/tools/jackson/",
+            "/org/webjars/",
+            "/org/awaitility/");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -76,8 +89,7 @@ class DownloadedModelTest {
     int port;
 
     @ParameterizedTest
-    @CsvSource({"seednet, network, last", "seednet, network, best", "resnet20, graph, last",
-            "lenet5, network, best"})
+    @CsvSource({"seednet, network, last", "seednet, network, best", "resnet20, graph, last", "lenet5, network, best"})
     void downloadedModelLoadsWithDl4jAloneAndPredictsWhatTheServerPredicts(String model, String kind, String which)
             throws Exception {
         ApiClient alice = new ApiClient(port, TestServer.ALICE);
@@ -86,7 +98,9 @@ class DownloadedModelTest {
                  "epochs": 2, "batchSize": 12, "seed": 4}""".formatted(model));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = alice.json(created).get("id").asString();
-        JsonNode done = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(3),
+        JsonNode done = alice.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(3),
                 job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
 
@@ -95,8 +109,14 @@ class DownloadedModelTest {
         Path zip = Files.write(DATA_DIR.resolve(id + "-" + which + ".zip"), download.body());
         byte[] image = anImage();
         JsonNode served = alice.json(postImage("/api/v1/jobs/" + id + "/predictions?top=10", image));
-        ModelCard card = JsonMapper.builder().build().readValue(
-                DATA_DIR.resolve("jobs").resolve(id).resolve("model-card.json").toFile(), ModelCard.class);
+        ModelCard card = JsonMapper.builder()
+                .build()
+                .readValue(
+                        DATA_DIR.resolve("jobs")
+                                .resolve(id)
+                                .resolve("model-card.json")
+                                .toFile(),
+                        ModelCard.class);
 
         List<Double> plain = predictWithPlainDl4j(zip, kind, input(image, card));
 
@@ -104,12 +124,15 @@ class DownloadedModelTest {
         if (which.equals("last")) {
             for (JsonNode prediction : served.get("predictions")) {
                 int index = card.classes().indexOf(prediction.get("label").asString());
-                assertThat(plain.get(index)).as("probability of %s", prediction.get("label"))
+                assertThat(plain.get(index))
+                        .as("probability of %s", prediction.get("label"))
                         .isCloseTo(prediction.get("probability").asDouble(), within(1e-6));
             }
         } else {
-            float[] checkpointed = bestCheckpoint(alice, id, model).output(Nd4j.create(input(image, card),
-                    new long[] {1, 3, 32, 32}, DataType.FLOAT)).data().asFloat();
+            float[] checkpointed = bestCheckpoint(alice, id, model)
+                    .output(Nd4j.create(input(image, card), new long[] {1, 3, 32, 32}, DataType.FLOAT))
+                    .data()
+                    .asFloat();
             for (int c = 0; c < 10; c++) {
                 assertThat(plain.get(c)).as("probability of class %d", c).isCloseTo(checkpointed[c], within(1e-6));
             }
@@ -121,7 +144,9 @@ class DownloadedModelTest {
     private static Network bestCheckpoint(ApiClient alice, String id, String model) throws IOException {
         for (JsonNode checkpoint : alice.json(alice.get("/api/v1/jobs/" + id + "/checkpoints"))) {
             if (checkpoint.get("best").asBoolean()) {
-                Path file = DATA_DIR.resolve("jobs").resolve(id).resolve("checkpoints")
+                Path file = DATA_DIR.resolve("jobs")
+                        .resolve(id)
+                        .resolve("checkpoints")
                         .resolve(CheckpointStore.fileName(checkpoint.get("step").asLong()));
                 return ModelArchitecture.byId(model).orElseThrow().restore(file.toFile(), true);
             }
@@ -137,8 +162,12 @@ class DownloadedModelTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Minibatches(decoded, 1, card.normalization(), AugmentSpec.NONE).inOrder().next().getFeatures()
-                .data().asFloat();
+        return new Minibatches(decoded, 1, card.normalization(), AugmentSpec.NONE)
+                .inOrder()
+                .next()
+                .getFeatures()
+                .data()
+                .asFloat();
     }
 
     private static List<Double> predictWithPlainDl4j(Path model, String kind, float[] input) throws Exception {
@@ -152,28 +181,50 @@ class DownloadedModelTest {
         Path classes = folder.resolve("classes");
         Path program = classes.resolve("dev/trainyard/portable/PlainDl4jModel.class");
         Files.createDirectories(program.getParent());
-        Files.copy(Path.of(PlainDl4jModel.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("dev/trainyard/portable/PlainDl4jModel.class"), program);
+        Files.copy(
+                Path.of(PlainDl4jModel.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .resolve("dev/trainyard/portable/PlainDl4jModel.class"),
+                program);
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> entry.endsWith(".jar") && NOT_DL4J.stream().noneMatch(entry::contains))
-                .collect(Collectors.joining(File.pathSeparator)) + File.pathSeparator + classes;
-        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                classPath, PlainDl4jModel.class.getName(), model.toString(), kind, inputFile.toString())
-                .redirectErrorStream(true).start();
+                        .filter(entry ->
+                                entry.endsWith(".jar") && NOT_DL4J.stream().noneMatch(entry::contains))
+                        .collect(Collectors.joining(File.pathSeparator))
+                + File.pathSeparator
+                + classes;
+        Process run = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classPath,
+                        PlainDl4jModel.class.getName(),
+                        model.toString(),
+                        kind,
+                        inputFile.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(run.getInputStream().readAllBytes());
         assertThat(run.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(run.exitValue()).as(output).isZero();
         assertThat(classPath).doesNotContain("target/classes");
         List<Double> probabilities = new ArrayList<>();
-        output.lines().filter(line -> line.startsWith("p=")).forEach(line ->
-                probabilities.add(Double.parseDouble(line.substring(2))));
+        output.lines()
+                .filter(line -> line.startsWith("p="))
+                .forEach(line -> probabilities.add(Double.parseDouble(line.substring(2))));
         return probabilities;
     }
 
     private HttpResponse<String> postImage(String path, byte[] image) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + TestServer.ALICE).header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + TestServer.ALICE)
+                                .header("Content-Type", "image/png")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static byte[] anImage() throws IOException {

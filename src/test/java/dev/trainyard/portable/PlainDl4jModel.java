@@ -19,8 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class PlainDl4jModel {
 
-    private PlainDl4jModel() {
-    }
+    private PlainDl4jModel() {}
 
     public static void main(String[] args) throws Exception {
         File model = new File(args[0]);

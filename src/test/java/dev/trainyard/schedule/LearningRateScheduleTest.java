@@ -49,8 +49,7 @@ class LearningRateScheduleTest {
 
     @Test
     void warmupStepsFormMatchesTheFormulaWithStartAndMinimumRates() {
-        LearningRateSchedule steps = new ScheduleSpec("cosine-warmup", 0.1, null, 20L, 0.01, 0.001)
-                .toSchedule(3, 100);
+        LearningRateSchedule steps = new ScheduleSpec("cosine-warmup", 0.1, null, 20L, 0.01, 0.001).toSchedule(3, 100);
         assertThat(steps.warmupSteps()).isEqualTo(20);
         assertThat(steps.valueAt(0)).isEqualTo(0.01);
         assertThat(steps.valueAt(10)).isCloseTo(0.01 + 0.09 * 10 / 20, within(1e-15));
@@ -80,7 +79,7 @@ class LearningRateScheduleTest {
 
     @Test
     void warmupMustEndBeforeTheLastStep() {
-        assertThatIllegalArgumentException().isThrownBy(
-                () -> new ScheduleSpec("cosine-warmup", 0.1, null, 30L, 0.0, 0.0).toSchedule(3, 10));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new ScheduleSpec("cosine-warmup", 0.1, null, 30L, 0.0, 0.0).toSchedule(3, 10));
     }
 }

@@ -14,20 +14,22 @@ class SchedulePreviewTest {
         SchedulePreview preview = SchedulePreview.of(schedule, 10, 2000);
 
         assertThat(preview.points()).hasSize(30);
-        assertThat(preview.points()).extracting(SchedulePreview.Point::lr)
+        assertThat(preview.points())
+                .extracting(SchedulePreview.Point::lr)
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 30)
-                        .mapToObj(schedule::valueAt).toList());
+                        .mapToObj(schedule::valueAt)
+                        .toList());
         assertThat(preview.points().get(25).epoch()).isEqualTo(2);
     }
 
     @Test
     void longSchedulesAreThinnedButKeepTheTurningPoints() {
-        LearningRateSchedule schedule = new ScheduleSpec(null, 0.1, null, 12_345L, null, null)
-                .toSchedule(1000, 1000);
+        LearningRateSchedule schedule = new ScheduleSpec(null, 0.1, null, 12_345L, null, null).toSchedule(1000, 1000);
 
         SchedulePreview preview = SchedulePreview.of(schedule, 1000, 2000);
 
-        List<Long> steps = preview.points().stream().map(SchedulePreview.Point::step).toList();
+        List<Long> steps =
+                preview.points().stream().map(SchedulePreview.Point::step).toList();
         assertThat(steps).contains(0L, 12_344L, 12_345L, 999_999L).isSorted().doesNotHaveDuplicates();
         assertThat(steps.size()).isBetween(1990, 2000);
         assertThat(preview.totalSteps()).isEqualTo(1_000_000);
@@ -39,9 +41,13 @@ class SchedulePreviewTest {
         LearningRateSchedule schedule = new ScheduleSpec(null, 0.1, 1, null, null, null).toSchedule(10, 100);
 
         List<Long> steps = SchedulePreview.of(schedule, 100, maxPoints).points().stream()
-                .map(SchedulePreview.Point::step).toList();
+                .map(SchedulePreview.Point::step)
+                .toList();
 
-        assertThat(steps).hasSizeLessThanOrEqualTo(maxPoints).contains(0L, 99L, 100L, 999L).isSorted();
+        assertThat(steps)
+                .hasSizeLessThanOrEqualTo(maxPoints)
+                .contains(0L, 99L, 100L, 999L)
+                .isSorted();
     }
 
     @Test
@@ -50,7 +56,8 @@ class SchedulePreviewTest {
         LearningRateSchedule constant = new ScheduleSpec("constant", 0.1, null, null, null, null).toSchedule(10, 100);
 
         assertThat(SchedulePreview.minimumPoints(warmup)).isEqualTo(4);
-        assertThat(SchedulePreview.of(constant, 100, 2).points()).extracting(SchedulePreview.Point::step)
+        assertThat(SchedulePreview.of(constant, 100, 2).points())
+                .extracting(SchedulePreview.Point::step)
                 .containsExactly(0L, 999L);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SchedulePreview.of(warmup, 100, 3))
                 .isInstanceOf(IllegalArgumentException.class);

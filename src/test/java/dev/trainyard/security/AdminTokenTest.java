@@ -34,8 +34,8 @@ class AdminTokenTest {
     @Test
     void configuredTokensReplaceTheGeneratedOne() {
         Path dataDir = TestServer.newDataDir();
-        ApiTokens tokens = new ApiTokens(new ApiSecurityProperties(List.of(
-                new ApiSecurityProperties.Token("ci", "ci-token-0123456789", false))),
+        ApiTokens tokens = new ApiTokens(
+                new ApiSecurityProperties(List.of(new ApiSecurityProperties.Token("ci", "ci-token-0123456789", false))),
                 new DataDirectory(new TrainyardProperties(dataDir)));
 
         assertThat(tokens.authenticate("ci-token-0123456789")).contains(new Caller("ci", false));

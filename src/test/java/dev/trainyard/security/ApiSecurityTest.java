@@ -34,9 +34,14 @@ class ApiSecurityTest {
     MockMvc mvc;
 
     private String submitAs(String token) throws Exception {
-        String body = mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + token)
-                        .contentType(MediaType.APPLICATION_JSON).content("{\"epochs\": 2}"))
-                .andExpect(status().isCreated()).andReturn().getResponse().getContentAsString();
+        String body = mvc.perform(post("/api/v1/jobs")
+                        .header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"epochs\": 2}"))
+                .andExpect(status().isCreated())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         return JsonPath.read(body, "$.id");
     }
 
@@ -83,7 +88,8 @@ class ApiSecurityTest {
         mvc.perform(get("/actuator/health")).andExpect(status().isOk());
         mvc.perform(get("/actuator/health/liveness")).andExpect(status().isOk());
         mvc.perform(get("/actuator/health/readiness")).andExpect(status().isOk());
-        mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk())
+        mvc.perform(get("/actuator/prometheus"))
+                .andExpect(status().isOk())
                 .andExpect(content().string(org.hamcrest.Matchers.containsString("trainyard_jobs_submitted_total")));
         mvc.perform(get("/actuator/metrics")).andExpect(status().isUnauthorized());
         mvc.perform(get("/actuator/metrics").header("Authorization", "Bearer " + TestServer.ALICE))
@@ -96,16 +102,20 @@ class ApiSecurityTest {
     @Test
     void metricsSeriesExistFromTheFirstScrape() throws Exception {
         mvc.perform(get("/actuator/prometheus"))
-                .andExpect(content().string(org.hamcrest.Matchers.allOf(
-                        org.hamcrest.Matchers.containsString("trainyard_jobs_completed_total{state=\"SUCCEEDED\"}"),
-                        org.hamcrest.Matchers.containsString("trainyard_jobs_completed_total{state=\"FAILED\"}"),
-                        org.hamcrest.Matchers.containsString("trainyard_jobs_completed_total{state=\"CANCELLED\"}"),
-                        org.hamcrest.Matchers.containsString("trainyard_jobs{state=\"queued\"}"),
-                        org.hamcrest.Matchers.containsString("trainyard_jobs{state=\"running\"}"),
-                        org.hamcrest.Matchers.containsString("trainyard_training_step_seconds_count"),
-                        org.hamcrest.Matchers.containsString("trainyard_storage_free_bytes"),
-                        org.hamcrest.Matchers.containsString("trainyard_storage_jobs_bytes"),
-                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("path=\"")),
-                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(DATA_DIR.toString())))));
+                .andExpect(content()
+                        .string(org.hamcrest.Matchers.allOf(
+                                org.hamcrest.Matchers.containsString(
+                                        "trainyard_jobs_completed_total{state=\"SUCCEEDED\"}"),
+                                org.hamcrest.Matchers.containsString(
+                                        "trainyard_jobs_completed_total{state=\"FAILED\"}"),
+                                org.hamcrest.Matchers.containsString(
+                                        "trainyard_jobs_completed_total{state=\"CANCELLED\"}"),
+                                org.hamcrest.Matchers.containsString("trainyard_jobs{state=\"queued\"}"),
+                                org.hamcrest.Matchers.containsString("trainyard_jobs{state=\"running\"}"),
+                                org.hamcrest.Matchers.containsString("trainyard_training_step_seconds_count"),
+                                org.hamcrest.Matchers.containsString("trainyard_storage_free_bytes"),
+                                org.hamcrest.Matchers.containsString("trainyard_storage_jobs_bytes"),
+                                org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("path=\"")),
+                                org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(DATA_DIR.toString())))));
     }
 }

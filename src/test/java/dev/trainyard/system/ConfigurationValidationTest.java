@@ -20,28 +20,31 @@ import org.springframework.validation.FieldError;
 class ConfigurationValidationTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "trainyard.executor.slots=many",
-            "trainyard.training.prefetch-depth=0",
-            "trainyard.training.convolutions=fastest",
-            "trainyard.training.blas-threads=0",
-            "trainyard.datasets.cifar10.sha256=not-a-checksum",
-            "trainyard.security.tokens[0].principal=ci",
-            "trainyard.executor.lease-timeout=15s",
-            "trainyard.executor.replica-id=has/slash",
-            "trainyard.jobs.max-queued-per-owner=0",
-    })
+    @ValueSource(
+            strings = {
+                "trainyard.executor.slots=many",
+                "trainyard.training.prefetch-depth=0",
+                "trainyard.training.convolutions=fastest",
+                "trainyard.training.blas-threads=0",
+                "trainyard.datasets.cifar10.sha256=not-a-checksum",
+                "trainyard.security.tokens[0].principal=ci",
+                "trainyard.executor.lease-timeout=15s",
+                "trainyard.executor.replica-id=has/slash",
+                "trainyard.jobs.max-queued-per-owner=0",
+            })
     void invalidSettingFailsStartUpWithABindFailureNamingIt(String setting) {
         String key = setting.substring(0, setting.indexOf('='));
-        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(TrainyardApplication.class).run(
-                "--server.port=0", "--trainyard.data-dir=" + TestServer.newDataDir(), "--" + setting).close());
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(TrainyardApplication.class)
+                .run("--server.port=0", "--trainyard.data-dir=" + TestServer.newDataDir(), "--" + setting)
+                .close());
 
         BindException bind = bindFailure(failure);
         assertThat(bind).as("a bind failure for %s, not %s", key, failure).isNotNull();
         // a list entry's failure may name another field of the same entry (a principal without its token)
         String entry = key.contains("].") ? key.substring(0, key.lastIndexOf("].") + 1) : key;
-        assertThat(failedSettings(bind)).as("what failed to bind").anySatisfy(name -> assertThat(name)
-                .startsWith(entry));
+        assertThat(failedSettings(bind))
+                .as("what failed to bind")
+                .anySatisfy(name -> assertThat(name).startsWith(entry));
     }
 
     private static BindException bindFailure(Throwable failure) {

@@ -29,9 +29,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,9 +57,22 @@ class HostileRequestsTest {
     static final Path DATA_DIR = TestServer.newDataDir();
     static final String TOKEN = TestServer.ALICE;
     /** Words that would mean the server told about its insides. */
-    static final List<String> INTERNALS = List.of("dev.trainyard", "java.", "javax.", "jakarta.", "tools.jackson",
-            "com.fasterxml", "org.springframework", "org.apache", "Exception", "StreamReadConstraints", "JsonToken",
-            "at line", "<html", "/tmp/", "trainyard-test-");
+    static final List<String> INTERNALS = List.of(
+            "dev.trainyard",
+            "java.",
+            "javax.",
+            "jakarta.",
+            "tools.jackson",
+            "com.fasterxml",
+            "org.springframework",
+            "org.apache",
+            "Exception",
+            "StreamReadConstraints",
+            "JsonToken",
+            "at line",
+            "<html",
+            "/tmp/",
+            "trainyard-test-");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -85,9 +98,10 @@ class HostileRequestsTest {
         Files.createSymbolicLink(DATA_DIR.resolve("datasets/linked/cats"), DATA_DIR.resolve("outside/class"));
         ApiClient alice = new ApiClient(port, TOKEN);
         String id = alice.json(alice.post("/api/v1/jobs", """
-                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""")).get("id")
-                .asString();
-        JsonNode done = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""")).get("id").asString();
+        JsonNode done = alice.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(2),
                 job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
         assertThat(done.get("state").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         trainedJob = id;
@@ -95,7 +109,8 @@ class HostileRequestsTest {
 
     private long storedRows() {
         return jdbc.sql("select (select count(*) from jobs) + (select count(*) from idempotency_keys)")
-                .query(Long.class).single();
+                .query(Long.class)
+                .single();
     }
 
     /** A request as lines, with a Content-Length for its body; {@code %job} stands for the trained job's id. */
@@ -126,9 +141,10 @@ class HostileRequestsTest {
 
     /** Checks one answer: a problem, in the API's words, with the expected status; nothing stored. */
     private void assertProblem(String name, RawHttp.Response response, Set<Integer> statuses, long rowsBefore) {
-        assertThat(response.status()).as("%s: %s %s", name, response.status(), response.body()).isIn(statuses);
-        assertThat(response.header("content-type")).as("%s: content type", name)
-                .startsWith("application/problem+json");
+        assertThat(response.status())
+                .as("%s: %s %s", name, response.status(), response.body())
+                .isIn(statuses);
+        assertThat(response.header("content-type")).as("%s: content type", name).startsWith("application/problem+json");
         JsonNode problem = JsonMapper.builder().build().readTree(response.body());
         assertThat(problem.get("type").asString()).as(name).startsWith("urn:trainyard:problem:");
         assertThat(problem.get("status").asInt()).as(name).isEqualTo(response.status());
@@ -149,48 +165,103 @@ class HostileRequestsTest {
     Stream<Arguments> malformedFraming() {
         String auth = "Authorization: Bearer " + TOKEN;
         return Stream.of(
-                Arguments.of("control characters for a request line", RawHttp.request(null, "\u0001\u0002 / HTTP/1.1",
-                        "Host: x")),
-                Arguments.of("NUL in the request line", RawHttp.request(null, "GET /api/v1/jobs\u0000 HTTP/1.1",
-                        "Host: x", auth)),
+                Arguments.of(
+                        "control characters for a request line",
+                        RawHttp.request(null, "\u0001\u0002 / HTTP/1.1", "Host: x")),
+                Arguments.of(
+                        "NUL in the request line",
+                        RawHttp.request(null, "GET /api/v1/jobs\u0000 HTTP/1.1", "Host: x", auth)),
                 Arguments.of("request line without version", RawHttp.request(null, "GET /api/v1/jobs x y z")),
-                Arguments.of("control character in header value", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1",
-                        "Host: x", auth + "\u0001")),
-                Arguments.of("NUL in header value", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x",
-                        "X-A: a\u0000b", auth)),
-                Arguments.of("control character in header name", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1",
-                        "Host: x", "X\u0002Y: 1", auth)),
-                Arguments.of("space before colon", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x",
-                        "X-A : 1", auth)),
-                Arguments.of("header without colon", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x",
-                        "Just-A-Name", auth)),
-                Arguments.of("oversize header", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x",
-                        "X-Big: " + "a".repeat(20_000), auth)),
-                Arguments.of("oversize request line", RawHttp.request(null, "GET /api/v1/jobs?x=" + "a".repeat(20_000)
-                        + " HTTP/1.1", "Host: x", auth)),
-                Arguments.of("non-numeric Content-Length", RawHttp.request("{}", "POST /api/v1/jobs HTTP/1.1",
-                        "Host: x", "Content-Type: application/json", "Content-Length: abc", auth)),
-                Arguments.of("negative Content-Length", RawHttp.request("{}", "POST /api/v1/jobs HTTP/1.1",
-                        "Host: x", "Content-Type: application/json", "Content-Length: -2", auth)),
-                Arguments.of("two Content-Lengths", RawHttp.request("{} ", "POST /api/v1/jobs HTTP/1.1", "Host: x",
-                        "Content-Type: application/json", "Content-Length: 2", "Content-Length: 3", auth)),
-                Arguments.of("bad chunk size", RawHttp.request("ZZ\r\n{}\r\n0\r\n\r\n", "POST /api/v1/jobs HTTP/1.1",
-                        "Host: x", "Content-Type: application/json", "Transfer-Encoding: chunked", auth)),
-                Arguments.of("unknown transfer coding", RawHttp.request("{}", "POST /api/v1/jobs HTTP/1.1", "Host: x",
-                        "Content-Type: application/json", "Transfer-Encoding: rot13", auth)),
+                Arguments.of(
+                        "control character in header value",
+                        RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x", auth + "\u0001")),
+                Arguments.of(
+                        "NUL in header value",
+                        RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x", "X-A: a\u0000b", auth)),
+                Arguments.of(
+                        "control character in header name",
+                        RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x", "X\u0002Y: 1", auth)),
+                Arguments.of(
+                        "space before colon",
+                        RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x", "X-A : 1", auth)),
+                Arguments.of(
+                        "header without colon",
+                        RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: x", "Just-A-Name", auth)),
+                Arguments.of(
+                        "oversize header",
+                        RawHttp.request(
+                                null, "GET /api/v1/jobs HTTP/1.1", "Host: x", "X-Big: " + "a".repeat(20_000), auth)),
+                Arguments.of(
+                        "oversize request line",
+                        RawHttp.request(
+                                null, "GET /api/v1/jobs?x=" + "a".repeat(20_000) + " HTTP/1.1", "Host: x", auth)),
+                Arguments.of(
+                        "non-numeric Content-Length",
+                        RawHttp.request(
+                                "{}",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Content-Type: application/json",
+                                "Content-Length: abc",
+                                auth)),
+                Arguments.of(
+                        "negative Content-Length",
+                        RawHttp.request(
+                                "{}",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Content-Type: application/json",
+                                "Content-Length: -2",
+                                auth)),
+                Arguments.of(
+                        "two Content-Lengths",
+                        RawHttp.request(
+                                "{} ",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Content-Type: application/json",
+                                "Content-Length: 2",
+                                "Content-Length: 3",
+                                auth)),
+                Arguments.of(
+                        "bad chunk size",
+                        RawHttp.request(
+                                "ZZ\r\n{}\r\n0\r\n\r\n",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Content-Type: application/json",
+                                "Transfer-Encoding: chunked",
+                                auth)),
+                Arguments.of(
+                        "unknown transfer coding",
+                        RawHttp.request(
+                                "{}",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Content-Type: application/json",
+                                "Transfer-Encoding: rot13",
+                                auth)),
                 Arguments.of("missing Host", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", auth)),
-                Arguments.of("two Hosts", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: a", "Host: b",
-                        auth)),
-                Arguments.of("HTTP/2.0 in the request line", RawHttp.request(null, "GET /api/v1/jobs HTTP/2.0",
-                        "Host: x", auth)),
+                Arguments.of(
+                        "two Hosts", RawHttp.request(null, "GET /api/v1/jobs HTTP/1.1", "Host: a", "Host: b", auth)),
+                Arguments.of(
+                        "HTTP/2.0 in the request line",
+                        RawHttp.request(null, "GET /api/v1/jobs HTTP/2.0", "Host: x", auth)),
                 Arguments.of("HTTP/9.9", RawHttp.request(null, "GET /api/v1/jobs HTTP/9.9", "Host: x")),
                 Arguments.of("unknown method", RawHttp.request(null, "FOO /api/v1/jobs HTTP/1.1", "Host: x", auth)),
                 Arguments.of("TRACE", RawHttp.request(null, "TRACE /api/v1/jobs HTTP/1.1", "Host: x", auth)),
                 Arguments.of("CONNECT", RawHttp.request(null, "CONNECT example:443 HTTP/1.1", "Host: example:443")),
-                Arguments.of("lower-case method", RawHttp.request(null, "get /api/v1/jobs HTTP/1.1", "Host: x",
-                        auth)),
-                Arguments.of("Expect other than 100-continue", RawHttp.request("{}", "POST /api/v1/jobs HTTP/1.1",
-                        "Host: x", "Expect: magic", "Content-Type: application/json", "Content-Length: 2", auth)));
+                Arguments.of("lower-case method", RawHttp.request(null, "get /api/v1/jobs HTTP/1.1", "Host: x", auth)),
+                Arguments.of(
+                        "Expect other than 100-continue",
+                        RawHttp.request(
+                                "{}",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Expect: magic",
+                                "Content-Type: application/json",
+                                "Content-Length: 2",
+                                auth)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -200,17 +271,39 @@ class HostileRequestsTest {
     }
 
     Stream<Arguments> hostilePaths() {
-        return Stream.of("/api/v1/jobs%2F" + "x", "/api/v1/jobs%2fx", "/api/v1/%2e%2e/jobs", "/api/v1/../v1/jobs",
-                        "/api/v1/./jobs", "/api/v1/jobs%00", "/api/v1/jobs%00.json", "/api/v1/jobs;jsessionid=x",
-                        "/api//v1/jobs", "/api/v1\\jobs", "/api/v1/jobs%5c", "/api/v1/%c0%af/jobs",
-                        "/api/v1/jobs/%ff%fe", "/api/v1/jobs/..%2f..%2fetc", "/api/v1/jobs/%252e%252e",
-                        "/api/v1/jobs/" + "a".repeat(300), "/api/v1/jobs/00000000-0000-0000-0000-00000000000G",
-                        "/api/v1/jobs/%job/model?which=" + "x".repeat(5000), "/api/v1/jobs?limit=%zz",
-                        "/api/v1/jobs?cursor=%01%02", "/api/v1/jobs?cursor=%C0%AF%FF", "/api/v1/jobs?cursor=" +
-                                "A".repeat(3000), "/api/v1/jobs?limit=99999999999", "/api/v1/jobs?limit=-1",
-                        "/api/v1/jobs?state=%0d%0aX-Forged:%20yes", "/api/v1/jobs/%job/predictions?top=0",
-                        "/api/v1/models/%2e%2e", "/api/v1/models/seednet/summary?batchSize=-5", "/nope",
-                        "/api/v1/nope", "*", "http://evil.example/api/v1/jobs")
+        return Stream.of(
+                        "/api/v1/jobs%2F" + "x",
+                        "/api/v1/jobs%2fx",
+                        "/api/v1/%2e%2e/jobs",
+                        "/api/v1/../v1/jobs",
+                        "/api/v1/./jobs",
+                        "/api/v1/jobs%00",
+                        "/api/v1/jobs%00.json",
+                        "/api/v1/jobs;jsessionid=x",
+                        "/api//v1/jobs",
+                        "/api/v1\\jobs",
+                        "/api/v1/jobs%5c",
+                        "/api/v1/%c0%af/jobs",
+                        "/api/v1/jobs/%ff%fe",
+                        "/api/v1/jobs/..%2f..%2fetc",
+                        "/api/v1/jobs/%252e%252e",
+                        "/api/v1/jobs/" + "a".repeat(300),
+                        "/api/v1/jobs/00000000-0000-0000-0000-00000000000G",
+                        "/api/v1/jobs/%job/model?which=" + "x".repeat(5000),
+                        "/api/v1/jobs?limit=%zz",
+                        "/api/v1/jobs?cursor=%01%02",
+                        "/api/v1/jobs?cursor=%C0%AF%FF",
+                        "/api/v1/jobs?cursor=" + "A".repeat(3000),
+                        "/api/v1/jobs?limit=99999999999",
+                        "/api/v1/jobs?limit=-1",
+                        "/api/v1/jobs?state=%0d%0aX-Forged:%20yes",
+                        "/api/v1/jobs/%job/predictions?top=0",
+                        "/api/v1/models/%2e%2e",
+                        "/api/v1/models/seednet/summary?batchSize=-5",
+                        "/nope",
+                        "/api/v1/nope",
+                        "*",
+                        "http://evil.example/api/v1/jobs")
                 .map(path -> Arguments.of(path));
     }
 
@@ -239,8 +332,14 @@ class HostileRequestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileHeaders")
     void hostileHeadersOnAnUnknownJobAnswerProblems(String name, List<String> headers) {
-        check(name, http("GET", "/api/v1/jobs/00000000-0000-0000-0000-000000000000", null,
-                headers.toArray(String[]::new)), 400, 401, 403, 404, 406);
+        check(
+                name,
+                http("GET", "/api/v1/jobs/00000000-0000-0000-0000-000000000000", null, headers.toArray(String[]::new)),
+                400,
+                401,
+                403,
+                404,
+                406);
     }
 
     Stream<Arguments> hostileJson() {
@@ -278,9 +377,11 @@ class HostileRequestsTest {
                 Arguments.of("unknown model", "{\"model\": \"../../etc/passwd\"}"),
                 Arguments.of("dataset path out", "{\"dataset\": {\"name\": \"imagefolder\", \"path\": \"../..\"}}"),
                 Arguments.of("dataset absolute path", "{\"dataset\": {\"name\": \"imagefolder\", \"path\": \"/etc\"}}"),
-                Arguments.of("dataset with a linked class folder",
+                Arguments.of(
+                        "dataset with a linked class folder",
                         "{\"dataset\": {\"name\": \"imagefolder\", \"path\": \"linked\"}}"),
-                Arguments.of("dataset path with NUL", "{\"dataset\": {\"name\": \"imagefolder\", \"path\": \"a\\u0000\"}}"),
+                Arguments.of(
+                        "dataset path with NUL", "{\"dataset\": {\"name\": \"imagefolder\", \"path\": \"a\\u0000\"}}"),
                 Arguments.of("priority out of range", "{\"priority\": 1000}"),
                 Arguments.of("batch size 0", "{\"batchSize\": 0}"),
                 Arguments.of("warmup longer than the run", "{\"epochs\": 2, \"schedule\": {\"warmupEpochs\": 5}}"));
@@ -289,26 +390,46 @@ class HostileRequestsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileJson")
     void hostileJsonBodiesAnswerProblemsAndStoreNothing(String name, String body) {
-        check(name, http("POST", "/api/v1/jobs", body, "Authorization: Bearer " + TOKEN,
-                "Content-Type: application/json", "Idempotency-Key: hostile-" + Math.abs(name.hashCode())), 400);
-        check(name + " (preview)", http("POST", "/api/v1/schedules/preview", body, "Authorization: Bearer " + TOKEN,
-                "Content-Type: application/json"), 400);
+        check(
+                name,
+                http(
+                        "POST",
+                        "/api/v1/jobs",
+                        body,
+                        "Authorization: Bearer " + TOKEN,
+                        "Content-Type: application/json",
+                        "Idempotency-Key: hostile-" + Math.abs(name.hashCode())),
+                400);
+        check(
+                name + " (preview)",
+                http(
+                        "POST",
+                        "/api/v1/schedules/preview",
+                        body,
+                        "Authorization: Bearer " + TOKEN,
+                        "Content-Type: application/json"),
+                400);
     }
 
     Stream<Arguments> hostileBodyBytes() {
         String head = "POST /api/v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n"
                 + "Content-Type: application/json\r\nContent-Length: %len\r\nConnection: close\r\n\r\n";
         return Stream.of(
-                Arguments.of("overlong UTF-8 for '/'", head, new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"',
-                        (byte) 0xc0, (byte) 0xaf, 'x', '"', '}'}),
-                Arguments.of("overlong UTF-8 for NUL", head, new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"',
-                        (byte) 0xc0, (byte) 0x80, '"', '}'}),
-                Arguments.of("UTF-8 encoded surrogate", head, new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"',
-                        (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'}),
-                Arguments.of("a byte 0xff", head, new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"',
-                        (byte) 0xff, '"', '}'}),
-                Arguments.of("truncated UTF-8", head, new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"',
-                        (byte) 0xe2, (byte) 0x82, '"', '}'}),
+                Arguments.of("overlong UTF-8 for '/'", head, new byte[] {
+                    '{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xc0, (byte) 0xaf, 'x', '"', '}'
+                }),
+                Arguments.of("overlong UTF-8 for NUL", head, new byte[] {
+                    '{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xc0, (byte) 0x80, '"', '}'
+                }),
+                Arguments.of("UTF-8 encoded surrogate", head, new byte[] {
+                    '{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'
+                }),
+                Arguments.of("a byte 0xff", head, new byte[] {
+                    '{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xff, '"', '}'
+                }),
+                Arguments.of("truncated UTF-8", head, new byte[] {
+                    '{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xe2, (byte) 0x82, '"', '}'
+                }),
                 Arguments.of("UTF-16 body", head, "{\"epochs\": 3}".getBytes(StandardCharsets.UTF_16)),
                 Arguments.of("a 2 MB body", head, new byte[2 * 1024 * 1024]));
     }
@@ -322,27 +443,48 @@ class HostileRequestsTest {
     @Test
     void chunkedBodiesAreCappedByWhatIsReadNotWhatIsDeclared() {
         String chunk = Integer.toHexString(256 * 1024) + "\r\n" + " ".repeat(256 * 1024) + "\r\n";
-        byte[] request = RawHttp.request(chunk.repeat(8) + "0\r\n\r\n", "POST /api/v1/jobs HTTP/1.1", "Host: x",
-                "Authorization: Bearer " + TOKEN, "Content-Type: application/json", "Transfer-Encoding: chunked");
+        byte[] request = RawHttp.request(
+                chunk.repeat(8) + "0\r\n\r\n",
+                "POST /api/v1/jobs HTTP/1.1",
+                "Host: x",
+                "Authorization: Bearer " + TOKEN,
+                "Content-Type: application/json",
+                "Transfer-Encoding: chunked");
         check("2 MB of chunks", request, 413);
     }
 
     @Test
     void aBodyThatStopsHalfwayIsAnswered408WithinSeconds() {
-        byte[] head = RawHttp.request("{\"epo", "POST /api/v1/jobs HTTP/1.1", "Host: x",
-                "Authorization: Bearer " + TOKEN, "Content-Type: application/json", "Content-Length: 1000");
+        byte[] head = RawHttp.request(
+                "{\"epo",
+                "POST /api/v1/jobs HTTP/1.1",
+                "Host: x",
+                "Authorization: Bearer " + TOKEN,
+                "Content-Type: application/json",
+                "Content-Length: 1000");
         long before = storedRows();
         RawHttp.Response response = new RawHttp(port).send(head, null, 0, 30_000);
         assertProblem("short body", response, Set.of(408, 400), before);
-        assertThat(response.millis()).as("answered after the 2 s read timeout, not minutes").isLessThan(15_000);
+        assertThat(response.millis())
+                .as("answered after the 2 s read timeout, not minutes")
+                .isLessThan(15_000);
     }
 
     @Test
     void aBodySentByteAfterByteSlowerThanTheBodyTimeoutIsAnswered408() throws Exception {
         long before = storedRows();
-        RawHttp.Response response = new RawHttp(port).send(RawHttp.request("{", "POST /api/v1/jobs HTTP/1.1",
-                        "Host: x", "Authorization: Bearer " + TOKEN, "Content-Type: application/json",
-                        "Content-Length: 20"), " ".getBytes(StandardCharsets.US_ASCII), 1500, 30_000);
+        RawHttp.Response response = new RawHttp(port)
+                .send(
+                        RawHttp.request(
+                                "{",
+                                "POST /api/v1/jobs HTTP/1.1",
+                                "Host: x",
+                                "Authorization: Bearer " + TOKEN,
+                                "Content-Type: application/json",
+                                "Content-Length: 20"),
+                        " ".getBytes(StandardCharsets.US_ASCII),
+                        1500,
+                        30_000);
         // the second byte comes after 1.5 s, within the read timeout; the rest never does
         assertProblem("slow body", response, Set.of(408, 400), before);
         assertThat(response.millis()).isLessThan(15_000);
@@ -352,8 +494,18 @@ class HostileRequestsTest {
     static byte[] pngDeclaring(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(width)
+                        .putInt(height)
+                        .put((byte) 8)
+                        .put((byte) 2)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         Deflater deflater = new Deflater();
         deflater.setInput(new byte[1024]);
         deflater.finish();
@@ -394,7 +546,9 @@ class HostileRequestsTest {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         image.setRGB(1, 1, 0xff0000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(ImageIO.write(image, format, out)).as("a writer for %s", format).isTrue();
+        assertThat(ImageIO.write(image, format, out))
+                .as("a writer for %s", format)
+                .isTrue();
         return out.toByteArray();
     }
 
@@ -426,25 +580,48 @@ class HostileRequestsTest {
                 + "\r\nContent-Type: image/png\r\nContent-Length: %len\r\nConnection: close\r\n\r\n";
         check(name, withBody(head, image), 400, 413);
         String boundary = "xyz123";
-        byte[] multipart = bytes("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; "
-                + "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n", image, ("\r\n--" + boundary + "--\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        check(name + " (multipart)", withBody("POST /api/v1/jobs/%job/predictions HTTP/1.1\r\nHost: x\r\n"
-                + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: multipart/form-data; boundary=" + boundary
-                + "\r\nContent-Length: %len\r\nConnection: close\r\n\r\n", multipart), 400, 413);
+        byte[] multipart = bytes(
+                "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; "
+                        + "filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n",
+                image,
+                ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        check(
+                name + " (multipart)",
+                withBody(
+                        "POST /api/v1/jobs/%job/predictions HTTP/1.1\r\nHost: x\r\n"
+                                + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: multipart/form-data; boundary="
+                                + boundary
+                                + "\r\nContent-Length: %len\r\nConnection: close\r\n\r\n",
+                        multipart),
+                400,
+                413);
     }
 
     @Test
     void brokenMultipartAnswersProblems() {
         String auth = "Authorization: Bearer " + TOKEN;
-        check("no boundary", http("POST", "/api/v1/jobs/%job/predictions", "abcd", auth,
-                "Content-Type: multipart/form-data"), 400);
-        check("wrong part name", http("POST", "/api/v1/jobs/%job/predictions",
-                "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nxx\r\n--b--\r\n", auth,
-                "Content-Type: multipart/form-data; boundary=b"), 400);
-        check("unterminated", http("POST", "/api/v1/jobs/%job/predictions",
-                "--b\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nxx", auth,
-                "Content-Type: multipart/form-data; boundary=b"), 400);
+        check(
+                "no boundary",
+                http("POST", "/api/v1/jobs/%job/predictions", "abcd", auth, "Content-Type: multipart/form-data"),
+                400);
+        check(
+                "wrong part name",
+                http(
+                        "POST",
+                        "/api/v1/jobs/%job/predictions",
+                        "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nxx\r\n--b--\r\n",
+                        auth,
+                        "Content-Type: multipart/form-data; boundary=b"),
+                400);
+        check(
+                "unterminated",
+                http(
+                        "POST",
+                        "/api/v1/jobs/%job/predictions",
+                        "--b\r\nContent-Disposition: form-data; name=\"image\"\r\n\r\nxx",
+                        auth,
+                        "Content-Type: multipart/form-data; boundary=b"),
+                400);
     }
 
     @Test
@@ -475,9 +652,10 @@ class HostileRequestsTest {
         ApiClient alice = new ApiClient(port, TOKEN);
         assertThat(alice.get("/actuator/health").statusCode()).isEqualTo(200);
         String id = alice.json(alice.post("/api/v1/jobs", """
-                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""")).get("id")
-                .asString();
-        JsonNode done = alice.poll("/api/v1/jobs/" + id, Duration.ofMinutes(2),
+                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""")).get("id").asString();
+        JsonNode done = alice.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(2),
                 job -> job.get("state").asString().matches("SUCCEEDED|FAILED|CANCELLED"));
         assertThat(done.get("state").asString()).isEqualTo("SUCCEEDED");
     }

@@ -29,7 +29,9 @@ class OpenApiContractTest {
 
     @Test
     void committedContractMatchesTheGeneratedDocument() throws Exception {
-        String generated = new ApiClient(port, null).get("/v3/api-docs.yaml", "application/vnd.oai.openapi").body();
+        String generated = new ApiClient(port, null)
+                .get("/v3/api-docs.yaml", "application/vnd.oai.openapi")
+                .body();
         Files.createDirectories(GENERATED.getParent());
         Files.writeString(GENERATED, generated);
 

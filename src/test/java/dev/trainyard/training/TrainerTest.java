@@ -16,22 +16,22 @@ import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.JobFolder;
 import dev.trainyard.system.TrainyardProperties;
+import dev.trainyard.training.TrainingObserver.EpochReport;
+import dev.trainyard.training.TrainingObserver.StepReport;
+import dev.trainyard.training.onednn.ConvolutionCoverage;
+import dev.trainyard.training.onednn.ConvolutionPath;
+import dev.trainyard.training.onednn.OneDnnLibrary;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import dev.trainyard.training.TrainingObserver.EpochReport;
-import dev.trainyard.training.TrainingObserver.StepReport;
-import dev.trainyard.training.onednn.ConvolutionCoverage;
-import dev.trainyard.training.onednn.ConvolutionPath;
-import dev.trainyard.training.onednn.OneDnnLibrary;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.json.JsonMapper;
 
 class TrainerTest {
 
@@ -44,13 +44,22 @@ class TrainerTest {
         Cifar10Fixture.write(DATA_DIR.resolve("datasets"), 10, 10, 1);
         TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 2);
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
-        trainer = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
-                new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC()),
-                properties, runtime, new ConvolutionPath(oneDnn = OneDnnLibrary.load()), JsonMapper.builder().build());
+        trainer = new Trainer(
+                new DatasetCatalog(
+                        new DataDirectory(new TrainyardProperties(DATA_DIR)),
+                        new Cifar10Properties(
+                                URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
+                        new DecodedCacheProperties(4),
+                        new ImageDecoder(new ImageProperties(25_000_000)),
+                        Clock.systemUTC()),
+                properties,
+                runtime,
+                new ConvolutionPath(oneDnn = OneDnnLibrary.load()),
+                JsonMapper.builder().build());
     }
 
-    private final Path jobDir = DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
+    private final Path jobDir =
+            DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
 
     private TrainingRequest request(ScheduleSpec schedule, int epochs) {
         return request(schedule, epochs, jobDir);
@@ -64,19 +73,27 @@ class TrainerTest {
         return request(model, schedule, epochs, jobDir, null);
     }
 
-    private static TrainingRequest request(ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir,
-                                           Checkpoint resumeFrom) {
-        return new TrainingRequest(model, DatasetSpec.cifar10(50, 10),
-                new AugmentSpec(4, true, true), epochs, 10,
-                new OptimizerSpec("sgd", 0.9, true, 5e-4), schedule, 3, JobFolder.at(jobDir), resumeFrom);
+    private static TrainingRequest request(
+            ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir, Checkpoint resumeFrom) {
+        return new TrainingRequest(
+                model,
+                DatasetSpec.cifar10(50, 10),
+                new AugmentSpec(4, true, true),
+                epochs,
+                10,
+                new OptimizerSpec("sgd", 0.9, true, 5e-4),
+                schedule,
+                3,
+                JobFolder.at(jobDir),
+                resumeFrom);
     }
 
     @Test
     void infiniteLossFailsAtOnceNamingTheStepAndRate() {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
 
-        assertThatThrownBy(() -> trainer.train(request(new ScheduleSpec("constant", 1e30, null, null, null, null), 2),
-                recorder))
+        assertThatThrownBy(() ->
+                        trainer.train(request(new ScheduleSpec("constant", 1e30, null, null, null, null), 2), recorder))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("learning rate 1.0E30")
                 .hasMessageContaining("at step " + recorder.steps.size());
@@ -87,9 +104,17 @@ class TrainerTest {
     @Test
     void reportedLossIsTheCrossEntropyWithoutTheWeightDecayPenalty() throws Exception {
         Recorder recorder = new Recorder(1);
-        TrainingRequest heavyDecay = new TrainingRequest(ModelArchitecture.SEEDNET, DatasetSpec.cifar10(50, 10),
-                AugmentSpec.NONE, 1, 10, new OptimizerSpec("sgd", 0.0, true, 5.0),
-                new ScheduleSpec("constant", 0.001, null, null, null, null), 3, JobFolder.at(jobDir), null);
+        TrainingRequest heavyDecay = new TrainingRequest(
+                ModelArchitecture.SEEDNET,
+                DatasetSpec.cifar10(50, 10),
+                AugmentSpec.NONE,
+                1,
+                10,
+                new OptimizerSpec("sgd", 0.0, true, 5.0),
+                new ScheduleSpec("constant", 0.001, null, null, null, null),
+                3,
+                JobFolder.at(jobDir),
+                null);
 
         trainer.train(heavyDecay, recorder);
 
@@ -101,15 +126,16 @@ class TrainerTest {
     void stopRequestEndsTheRunBeforeTheNextStep() throws Exception {
         Recorder recorder = new Recorder(3);
 
-        TrainingOutcome outcome = trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5),
-                recorder);
+        TrainingOutcome outcome =
+                trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5), recorder);
 
         assertThat(outcome).isEqualTo(TrainingOutcome.STOPPED);
         assertThat(recorder.steps).hasSize(3);
         assertThat(recorder.checkpoints).singleElement().satisfies(checkpoint -> {
             assertThat(checkpoint.step()).isEqualTo(3);
             assertThat(checkpoint.batch()).isEqualTo(3);
-            assertThat(new CheckpointStore(jobDir.resolve("checkpoints")).isIntact(checkpoint)).isTrue();
+            assertThat(new CheckpointStore(jobDir.resolve("checkpoints")).isIntact(checkpoint))
+                    .isTrue();
         });
     }
 
@@ -125,13 +151,17 @@ class TrainerTest {
             }
         };
 
-        assertThatThrownBy(() -> trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5),
-                recorder)).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() ->
+                        trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5), recorder))
+                .isInstanceOf(InterruptedException.class);
 
-        assertThat(Thread.interrupted()).as("the flag is not left set for the caller's database writes").isFalse();
+        assertThat(Thread.interrupted())
+                .as("the flag is not left set for the caller's database writes")
+                .isFalse();
         assertThat(recorder.steps).hasSize(7);
         assertThat(recorder.checkpoints).extracting(Checkpoint::step).containsExactly(5L, 7L);
-        assertThat(new CheckpointStore(jobDir.resolve("checkpoints")).isIntact(recorder.checkpoints.get(1))).isTrue();
+        assertThat(new CheckpointStore(jobDir.resolve("checkpoints")).isIntact(recorder.checkpoints.get(1)))
+                .isTrue();
     }
 
     @Test
@@ -146,15 +176,25 @@ class TrainerTest {
         assertThat(recorder.record.backend()).isEqualTo("CPU");
         assertThat(recorder.record.trainImages()).isEqualTo(50);
         assertThat(recorder.record.testImages()).isEqualTo(10);
-        assertThat(recorder.record.convolutions()).isEqualTo(oneDnn.available()
-                ? new ConvolutionCoverage(ConvolutionCoverage.TRAINYARD_ONEDNN, 4, 4, 3, List.of())
-                : new ConvolutionCoverage(ConvolutionCoverage.DL4J, 4, 0, 0, List.of(oneDnn.unavailableReason()
-                        .orElseThrow())));
+        assertThat(recorder.record.convolutions())
+                .isEqualTo(
+                        oneDnn.available()
+                                ? new ConvolutionCoverage(ConvolutionCoverage.TRAINYARD_ONEDNN, 4, 4, 3, List.of())
+                                : new ConvolutionCoverage(
+                                        ConvolutionCoverage.DL4J,
+                                        4,
+                                        0,
+                                        0,
+                                        List.of(oneDnn.unavailableReason().orElseThrow())));
         var expected = schedule.toSchedule(2, 5);
-        assertThat(recorder.steps).extracting(TrainingObserver.StepReport::learningRate)
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 10).mapToObj(expected::valueAt)
+        assertThat(recorder.steps)
+                .extracting(TrainingObserver.StepReport::learningRate)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 10)
+                        .mapToObj(expected::valueAt)
                         .toList());
-        assertThat(recorder.epochs).extracting(TrainingObserver.EpochReport::epoch).containsExactly(1, 2);
+        assertThat(recorder.epochs)
+                .extracting(TrainingObserver.EpochReport::epoch)
+                .containsExactly(1, 2);
         assertThat(jobDir.resolve("model.zip")).isRegularFile();
         assertThat(jobDir.resolve("model-card.json")).content().contains("\"classes\":[\"airplane\"");
         assertThat(jobDir.resolve("evaluation.json")).content().contains("\"split\":\"test\"");
@@ -167,8 +207,8 @@ class TrainerTest {
     void runResumedAfterACrashContinuesTheScheduleAndRepeatsNoEpoch(ModelArchitecture model) throws Exception {
         ScheduleSpec schedule = new ScheduleSpec("cosine-warmup", 0.05, 1, null, 0.0, 0.0);
         Recorder uninterrupted = new Recorder(Long.MAX_VALUE);
-        trainer.train(request(model, schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())),
-                uninterrupted);
+        trainer.train(
+                request(model, schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())), uninterrupted);
 
         Path crashing = DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID());
         Recorder beforeCrash = new Recorder(Long.MAX_VALUE) {
@@ -190,13 +230,18 @@ class TrainerTest {
         assertThat(afterCrash.firstStep).isEqualTo(5); // the checkpoint after epoch 1
         assertThat(afterCrash.steps.get(0).step()).isEqualTo(5);
         List<Double> resumedRates = new ArrayList<>();
-        beforeCrash.steps.stream().filter(step -> step.step() < 5).forEach(step -> resumedRates.add(step.learningRate()));
+        beforeCrash.steps.stream()
+                .filter(step -> step.step() < 5)
+                .forEach(step -> resumedRates.add(step.learningRate()));
         afterCrash.steps.forEach(step -> resumedRates.add(step.learningRate()));
-        assertThat(resumedRates).containsExactlyElementsOf(
-                uninterrupted.steps.stream().map(StepReport::learningRate).toList());
+        assertThat(resumedRates)
+                .containsExactlyElementsOf(uninterrupted.steps.stream()
+                        .map(StepReport::learningRate)
+                        .toList());
         assertThat(afterCrash.epochs).extracting(EpochReport::epoch).containsExactly(2, 3);
         for (int i = 0; i < afterCrash.steps.size(); i++) {
-            assertThat(afterCrash.steps.get(i).loss()).as("loss of step %d", i + 5)
+            assertThat(afterCrash.steps.get(i).loss())
+                    .as("loss of step %d", i + 5)
                     .isCloseTo(uninterrupted.steps.get(i + 5).loss(), org.assertj.core.api.Assertions.within(1e-4));
         }
     }
@@ -214,7 +259,8 @@ class TrainerTest {
         Network restored = model.restore(store.file(again).toFile(), true);
         org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(
                 org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32),
-                org.nd4j.linalg.factory.Nd4j.eye(10).getRows(0, 1, 2, 3)
+                org.nd4j.linalg.factory.Nd4j.eye(10)
+                        .getRows(0, 1, 2, 3)
                         .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
         original.fit(batch);
         restored.fit(batch);
@@ -230,21 +276,39 @@ class TrainerTest {
     @Test
     void aRunWithoutTheOneDnnPathTrainsOnDl4jsAndItsRecordSaysWhy() throws Exception {
         TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.DL4J, 1, 2);
-        Trainer withoutPath = new Trainer(new DatasetCatalog(new DataDirectory(new TrainyardProperties(DATA_DIR)),
-                new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                new DecodedCacheProperties(4), new ImageDecoder(new ImageProperties(25_000_000)), Clock.systemUTC()),
-                properties, new Dl4jRuntime(properties),
+        Trainer withoutPath = new Trainer(
+                new DatasetCatalog(
+                        new DataDirectory(new TrainyardProperties(DATA_DIR)),
+                        new Cifar10Properties(
+                                URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
+                        new DecodedCacheProperties(4),
+                        new ImageDecoder(new ImageProperties(25_000_000)),
+                        Clock.systemUTC()),
+                properties,
+                new Dl4jRuntime(properties),
                 new ConvolutionPath(OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")),
                 JsonMapper.builder().build());
         Recorder recorder = new Recorder(Long.MAX_VALUE);
 
-        assertThat(withoutPath.train(request(ModelArchitecture.RESNET20,
-                new ScheduleSpec("constant", 0.01, null, null, null, null), 1, jobDir), recorder))
+        assertThat(withoutPath.train(
+                        request(
+                                ModelArchitecture.RESNET20,
+                                new ScheduleSpec("constant", 0.01, null, null, null, null),
+                                1,
+                                jobDir),
+                        recorder))
                 .isEqualTo(TrainingOutcome.COMPLETED);
 
-        assertThat(recorder.record.convolutions()).isEqualTo(new ConvolutionCoverage(ConvolutionCoverage.DL4J, 21, 0,
-                0, List.of("switched off (trainyard.training.convolutions=dl4j)")));
-        assertThat(recorder.epochs).singleElement().satisfies(epoch -> assertThat(epoch.trainLoss()).isFinite());
+        assertThat(recorder.record.convolutions())
+                .isEqualTo(new ConvolutionCoverage(
+                        ConvolutionCoverage.DL4J,
+                        21,
+                        0,
+                        0,
+                        List.of("switched off (trainyard.training.convolutions=dl4j)")));
+        assertThat(recorder.epochs)
+                .singleElement()
+                .satisfies(epoch -> assertThat(epoch.trainLoss()).isFinite());
     }
 
     /** Records what the trainer reports and asks it to stop after {@code stopAfter} steps. */

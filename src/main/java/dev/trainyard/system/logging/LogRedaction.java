@@ -19,12 +19,12 @@ public final class LogRedaction {
     static final String REDACTED = "[redacted]";
     /** The logging context's object under which the secrets to redact are kept: logging is the process's. */
     static final String SECRETS = "trainyard.redacted-secrets";
-    private static final Pattern AUTHORIZATION = Pattern.compile(
-            "(?i)(authorization\\s*[:=]\\s*\"?)[^\\r\\n\\]\\[\",;}]*");
+
+    private static final Pattern AUTHORIZATION =
+            Pattern.compile("(?i)(authorization\\s*[:=]\\s*\"?)[^\\r\\n\\]\\[\",;}]*");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\\]\\[\",;}]+");
 
-    private LogRedaction() {
-    }
+    private LogRedaction() {}
 
     /**
      * Makes every later log line redact these secrets (the API tokens), wherever they appear: a client may put a
@@ -88,7 +88,9 @@ public final class LogRedaction {
 
     private static boolean isUnsafe(char c) {
         int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

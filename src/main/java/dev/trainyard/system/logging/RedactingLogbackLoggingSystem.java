@@ -30,8 +30,8 @@ import org.springframework.util.ClassUtils;
 public class RedactingLogbackLoggingSystem extends LogbackLoggingSystem {
 
     private static final List<String> MESSAGE_WORDS = List.of("m", "msg", "message");
-    private static final List<String> THROWABLE_WORDS = List.of("wEx", "wex", "ex", "exception", "throwable", "xEx",
-            "xException", "xThrowable");
+    private static final List<String> THROWABLE_WORDS =
+            List.of("wEx", "wex", "ex", "exception", "throwable", "xEx", "xException", "xThrowable");
 
     public RedactingLogbackLoggingSystem(ClassLoader classLoader) {
         super(classLoader);
@@ -44,8 +44,8 @@ public class RedactingLogbackLoggingSystem extends LogbackLoggingSystem {
     }
 
     @Override
-    protected void loadConfiguration(LoggingInitializationContext initializationContext, String location,
-                                     LogFile logFile) {
+    protected void loadConfiguration(
+            LoggingInitializationContext initializationContext, String location, LogFile logFile) {
         super.loadConfiguration(initializationContext, location, logFile);
         redact((LoggerContext) LoggerFactory.getILoggerFactory());
     }
@@ -53,8 +53,8 @@ public class RedactingLogbackLoggingSystem extends LogbackLoggingSystem {
     /** Registers the redacting converters and restarts every encoder, so its layout is parsed with them. */
     @SuppressWarnings("unchecked")
     static void redact(LoggerContext context) {
-        Map<String, Supplier<DynamicConverter<?>>> rules = (Map<String, Supplier<DynamicConverter<?>>>) context
-                .getObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
+        Map<String, Supplier<DynamicConverter<?>>> rules = (Map<String, Supplier<DynamicConverter<?>>>)
+                context.getObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
         if (rules == null) {
             rules = new HashMap<>();
             context.putObject(CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
@@ -67,7 +67,7 @@ public class RedactingLogbackLoggingSystem extends LogbackLoggingSystem {
         }
         for (Logger logger : context.getLoggerList()) {
             for (Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> appenders = logger.iteratorForAppenders();
-                 appenders.hasNext(); ) {
+                    appenders.hasNext(); ) {
                 if (appenders.next() instanceof OutputStreamAppender<?> output && output.getEncoder() != null) {
                     Encoder<?> encoder = output.getEncoder();
                     encoder.stop();
@@ -81,8 +81,8 @@ public class RedactingLogbackLoggingSystem extends LogbackLoggingSystem {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     public static class Factory implements LoggingSystemFactory {
 
-        private static final boolean LOGBACK = ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext",
-                Factory.class.getClassLoader());
+        private static final boolean LOGBACK =
+                ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext", Factory.class.getClassLoader());
 
         @Override
         public LoggingSystem getLoggingSystem(ClassLoader classLoader) {

@@ -41,7 +41,10 @@ public record FatBinary(int fatBinaries, SortedMap<Code, Integer> entries) {
         }
     }
 
-    public enum Kind { CUBIN, PTX }
+    public enum Kind {
+        CUBIN,
+        PTX
+    }
 
     /** Reads the {@code .nv_fatbin} section of an ELF64 shared library. */
     public static FatBinary read(Path library) throws IOException {
@@ -97,14 +100,16 @@ public record FatBinary(int fatBinaries, SortedMap<Code, Integer> entries) {
      * the same major one (sm_86 on 8.9, not on 9.0); PTX is compiled by the driver for its architecture and any later.
      */
     public boolean runsOn(ComputeCapability device) {
-        return entries.keySet().stream().anyMatch(code -> code.kind() == Kind.CUBIN
-                ? code.architecture() / 10 == device.major() && code.architecture() % 10 <= device.minor()
-                : code.architecture() <= device.architecture());
+        return entries.keySet().stream()
+                .anyMatch(code -> code.kind() == Kind.CUBIN
+                        ? code.architecture() / 10 == device.major() && code.architecture() % 10 <= device.minor()
+                        : code.architecture() <= device.architecture());
     }
 
     /** E.g. {@code sm_37 sm_50 ... sm_86 (each in 228 of 228 fat binaries), no PTX}. */
     public String describe() {
-        String counts = entries.values().stream().distinct().map(String::valueOf).collect(Collectors.joining("/"));
+        String counts =
+                entries.values().stream().distinct().map(String::valueOf).collect(Collectors.joining("/"));
         String code = entries.keySet().stream().map(Code::toString).collect(Collectors.joining(" "));
         boolean ptx = entries.keySet().stream().anyMatch(c -> c.kind() == Kind.PTX);
         return code + " (each in " + counts + " of " + fatBinaries + " fat binaries)" + (ptx ? "" : ", no PTX");

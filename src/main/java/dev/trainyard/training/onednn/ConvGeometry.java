@@ -6,17 +6,30 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
  * The shape of one 2-D convolution call: a minibatch of NCHW images, OIHW weights, strides and the padding on each
  * side. Primitives are created once per geometry.
  */
-record ConvGeometry(long batch, long inChannels, long inHeight, long inWidth, long outChannels, long outHeight,
-                    long outWidth, long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
-                    long padTop, long padLeft, long padBottom, long padRight) {
+record ConvGeometry(
+        long batch,
+        long inChannels,
+        long inHeight,
+        long inWidth,
+        long outChannels,
+        long outHeight,
+        long outWidth,
+        long kernelHeight,
+        long kernelWidth,
+        long strideHeight,
+        long strideWidth,
+        long padTop,
+        long padLeft,
+        long padBottom,
+        long padRight) {
 
     /**
      * The geometry DL4J's {@code ConvolutionLayer} computes for an input of shape {@code inputShape} (NCHW), with
      * its output size rules: floor division for {@code Truncate} and {@code Strict}, {@code ceil(in / stride)} with
      * the extra padding at the bottom and right for {@code Same}.
      */
-    static ConvGeometry of(long[] inputShape, long outChannels, int[] kernel, int[] strides, int[] padding,
-                           ConvolutionMode mode) {
+    static ConvGeometry of(
+            long[] inputShape, long outChannels, int[] kernel, int[] strides, int[] padding, ConvolutionMode mode) {
         long inHeight = inputShape[2];
         long inWidth = inputShape[3];
         long outHeight;
@@ -37,13 +50,41 @@ record ConvGeometry(long batch, long inChannels, long inHeight, long inWidth, lo
         // Rows and columns that a truncating stride never reaches need no padding: oneDNN floors the same way.
         long padBottom = Math.max(0, (outHeight - 1) * strides[0] + kernel[0] - inHeight - padTop);
         long padRight = Math.max(0, (outWidth - 1) * strides[1] + kernel[1] - inWidth - padLeft);
-        return new ConvGeometry(inputShape[0], inputShape[1], inHeight, inWidth, outChannels, outHeight, outWidth,
-                kernel[0], kernel[1], strides[0], strides[1], padTop, padLeft, padBottom, padRight);
+        return new ConvGeometry(
+                inputShape[0],
+                inputShape[1],
+                inHeight,
+                inWidth,
+                outChannels,
+                outHeight,
+                outWidth,
+                kernel[0],
+                kernel[1],
+                strides[0],
+                strides[1],
+                padTop,
+                padLeft,
+                padBottom,
+                padRight);
     }
 
     ConvGeometry withBatch(long newBatch) {
-        return new ConvGeometry(newBatch, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth,
-                kernelHeight, kernelWidth, strideHeight, strideWidth, padTop, padLeft, padBottom, padRight);
+        return new ConvGeometry(
+                newBatch,
+                inChannels,
+                inHeight,
+                inWidth,
+                outChannels,
+                outHeight,
+                outWidth,
+                kernelHeight,
+                kernelWidth,
+                strideHeight,
+                strideWidth,
+                padTop,
+                padLeft,
+                padBottom,
+                padRight);
     }
 
     long[] source() {

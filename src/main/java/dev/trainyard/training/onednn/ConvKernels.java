@@ -100,8 +100,14 @@ final class ConvKernels implements AutoCloseable {
      * @param hiddenOutput  whether the output may stay in the kernel's layout (the next layer is of this path)
      * @param inputGradient whether the gradient of the input is wanted
      */
-    ConvKernels(OneDnnSession session, ConvGeometry geometry, dnnl_memory_desc_t hiddenInput, boolean hiddenOutput,
-                boolean bias, boolean fuseRelu, boolean inputGradient) {
+    ConvKernels(
+            OneDnnSession session,
+            ConvGeometry geometry,
+            dnnl_memory_desc_t hiddenInput,
+            boolean hiddenOutput,
+            boolean bias,
+            boolean fuseRelu,
+            boolean inputGradient) {
         this.session = session;
         this.geometry = geometry;
         this.bias = bias;
@@ -113,46 +119,84 @@ final class ConvKernels implements AutoCloseable {
             dnnl_memory_desc_t anyWeights = Dnnl.descriptor(geometry.weights(), dnnl_format_tag_any);
 
             dnnl_convolution_desc_t forwardDesc = new dnnl_convolution_desc_t();
-            Dnnl.check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct,
-                    hiddenInput != null ? hiddenInput : Dnnl.descriptor(geometry.source(), dnnl_format_tag_any),
-                    anyWeights, biasLayout, Dnnl.descriptor(geometry.destination(), dnnl_format_tag_any),
-                    geometry.strides(), geometry.paddingBefore(), geometry.paddingAfter()),
+            Dnnl.check(
+                    dnnl_convolution_forward_desc_init(
+                            forwardDesc,
+                            dnnl_forward_training,
+                            dnnl_convolution_direct,
+                            hiddenInput != null ? hiddenInput : Dnnl.descriptor(geometry.source(), dnnl_format_tag_any),
+                            anyWeights,
+                            biasLayout,
+                            Dnnl.descriptor(geometry.destination(), dnnl_format_tag_any),
+                            geometry.strides(),
+                            geometry.paddingBefore(),
+                            geometry.paddingAfter()),
                     "dnnl_convolution_forward_desc_init");
             dnnl_primitive_desc forwardPd = create(forwardDesc, fuseRelu, null);
             dnnl_memory_desc_t source = Dnnl.query(forwardPd, dnnl_query_src_md);
             dnnl_memory_desc_t kernelWeights = Dnnl.query(forwardPd, dnnl_query_weights_md);
             dnnl_memory_desc_t output = Dnnl.query(forwardPd, dnnl_query_dst_md);
-            this.forward = own(new Primitive("convolution forward", session, forwardPd,
-                    bias ? new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST}
+            this.forward = own(new Primitive(
+                    "convolution forward",
+                    session,
+                    forwardPd,
+                    bias
+                            ? new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST}
                             : new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
-                    bias ? new dnnl_memory_desc_t[] {source, kernelWeights, biasLayout, output}
+                    bias
+                            ? new dnnl_memory_desc_t[] {source, kernelWeights, biasLayout, output}
                             : new dnnl_memory_desc_t[] {source, kernelWeights, output}));
 
             dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
-            Dnnl.check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, source,
-                    anyWeights, biasLayout, output, geometry.strides(), geometry.paddingBefore(),
-                    geometry.paddingAfter()), "dnnl_convolution_backward_weights_desc_init");
+            Dnnl.check(
+                    dnnl_convolution_backward_weights_desc_init(
+                            weightsDesc,
+                            dnnl_convolution_direct,
+                            source,
+                            anyWeights,
+                            biasLayout,
+                            output,
+                            geometry.strides(),
+                            geometry.paddingBefore(),
+                            geometry.paddingAfter()),
+                    "dnnl_convolution_backward_weights_desc_init");
             dnnl_primitive_desc weightsPd = create(weightsDesc, false, forwardPd);
             requireSame(weightsPd, dnnl_query_src_md, source, "weight gradient's input");
             requireSame(weightsPd, dnnl_query_diff_dst_md, output, "weight gradient's output gradient");
             dnnl_memory_desc_t weightGradient = Dnnl.query(weightsPd, dnnl_query_diff_weights_md);
-            this.backwardWeights = own(new Primitive("convolution backward weights", session, weightsPd,
-                    bias ? new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS}
+            this.backwardWeights = own(new Primitive(
+                    "convolution backward weights",
+                    session,
+                    weightsPd,
+                    bias
+                            ? new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS}
                             : new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS},
-                    bias ? new dnnl_memory_desc_t[] {source, output, weightGradient, biasLayout}
+                    bias
+                            ? new dnnl_memory_desc_t[] {source, output, weightGradient, biasLayout}
                             : new dnnl_memory_desc_t[] {source, output, weightGradient}));
 
             dnnl_memory_desc_t dataWeights = null;
             if (inputGradient) {
                 dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
-                Dnnl.check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, source,
-                        anyWeights, output, geometry.strides(), geometry.paddingBefore(), geometry.paddingAfter()),
+                Dnnl.check(
+                        dnnl_convolution_backward_data_desc_init(
+                                dataDesc,
+                                dnnl_convolution_direct,
+                                source,
+                                anyWeights,
+                                output,
+                                geometry.strides(),
+                                geometry.paddingBefore(),
+                                geometry.paddingAfter()),
                         "dnnl_convolution_backward_data_desc_init");
                 dnnl_primitive_desc dataPd = create(dataDesc, false, forwardPd);
                 requireSame(dataPd, dnnl_query_diff_src_md, source, "input gradient");
                 requireSame(dataPd, dnnl_query_diff_dst_md, output, "input gradient's output gradient");
                 dataWeights = Dnnl.query(dataPd, dnnl_query_weights_md);
-                this.backwardData = own(new Primitive("convolution backward data", session, dataPd,
+                this.backwardData = own(new Primitive(
+                        "convolution backward data",
+                        session,
+                        dataPd,
                         new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
                         new dnnl_memory_desc_t[] {output, dataWeights, source}));
             } else {
@@ -242,8 +286,15 @@ final class ConvKernels implements AutoCloseable {
      * @param output        the forward pass's output (after the fused ReLU), or 0
      * @param inputGradient where the input's gradient goes, in the layout the input came in, or 0 for none
      */
-    void backward(long input, Object inputArray, long weights, long delta, long output, long weightGradient,
-                  long biasGradient, long inputGradient) {
+    void backward(
+            long input,
+            Object inputArray,
+            long weights,
+            long delta,
+            long output,
+            long weightGradient,
+            long biasGradient,
+            long inputGradient) {
         if (output != 0) {
             if (reluBackward == null) {
                 throw new OneDnnFailure("the ReLU derivative was asked of a layer planned without a fused ReLU");
@@ -299,18 +350,21 @@ final class ConvKernels implements AutoCloseable {
         Dnnl.check(dnnl_primitive_attr_create(attributes), "dnnl_primitive_attr_create");
         dnnl_post_ops postOps = null;
         try {
-            Dnnl.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
+            Dnnl.check(
+                    dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
                     "dnnl_primitive_attr_set_scratchpad_mode");
             if (fuseRelu) {
                 postOps = new dnnl_post_ops();
                 Dnnl.check(dnnl_post_ops_create(postOps), "dnnl_post_ops_create");
-                Dnnl.check(dnnl_post_ops_append_eltwise(postOps, 1f, dnnl_eltwise_relu, 0f, 0f),
+                Dnnl.check(
+                        dnnl_post_ops_append_eltwise(postOps, 1f, dnnl_eltwise_relu, 0f, 0f),
                         "dnnl_post_ops_append_eltwise");
                 Dnnl.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "dnnl_primitive_attr_set_post_ops");
             }
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), attributes, session.engine(),
-                    hint), "dnnl_primitive_desc_create(" + kind(desc) + ")");
+            Dnnl.check(
+                    dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(desc), attributes, session.engine(), hint),
+                    "dnnl_primitive_desc_create(" + kind(desc) + ")");
             return pd;
         } finally {
             if (postOps != null) {
@@ -328,20 +382,31 @@ final class ConvKernels implements AutoCloseable {
         }
         dnnl_memory_desc_t flat = Dnnl.descriptor(new long[] {elements}, dnnl_x);
         dnnl_eltwise_desc_t forwardDesc = new dnnl_eltwise_desc_t();
-        Dnnl.check(dnnl_eltwise_forward_desc_init(forwardDesc, dnnl_forward_training,
-                dnnl_eltwise_relu_use_dst_for_bwd, flat, 0f, 0f), "dnnl_eltwise_forward_desc_init");
+        Dnnl.check(
+                dnnl_eltwise_forward_desc_init(
+                        forwardDesc, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd, flat, 0f, 0f),
+                "dnnl_eltwise_forward_desc_init");
         dnnl_primitive_desc hint = new dnnl_primitive_desc();
-        Dnnl.check(dnnl_primitive_desc_create(hint, new const_dnnl_op_desc_t(forwardDesc), null, session.engine(),
-                null), "dnnl_primitive_desc_create(relu forward)");
+        Dnnl.check(
+                dnnl_primitive_desc_create(hint, new const_dnnl_op_desc_t(forwardDesc), null, session.engine(), null),
+                "dnnl_primitive_desc_create(relu forward)");
         try {
             dnnl_eltwise_desc_t backwardDesc = new dnnl_eltwise_desc_t();
-            Dnnl.check(dnnl_eltwise_backward_desc_init(backwardDesc, dnnl_eltwise_relu_use_dst_for_bwd, flat, flat,
-                    0f, 0f), "dnnl_eltwise_backward_desc_init");
+            Dnnl.check(
+                    dnnl_eltwise_backward_desc_init(
+                            backwardDesc, dnnl_eltwise_relu_use_dst_for_bwd, flat, flat, 0f, 0f),
+                    "dnnl_eltwise_backward_desc_init");
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(backwardDesc), null, session.engine(),
-                    hint), "dnnl_primitive_desc_create(relu backward)");
-            return new Primitive("relu backward", session, pd, new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST,
-                    DNNL_ARG_DIFF_SRC}, new dnnl_memory_desc_t[] {flat, flat, flat});
+            Dnnl.check(
+                    dnnl_primitive_desc_create(
+                            pd, new const_dnnl_op_desc_t(backwardDesc), null, session.engine(), hint),
+                    "dnnl_primitive_desc_create(relu backward)");
+            return new Primitive(
+                    "relu backward",
+                    session,
+                    pd,
+                    new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC},
+                    new dnnl_memory_desc_t[] {flat, flat, flat});
         } finally {
             dnnl_primitive_desc_destroy(hint);
         }
@@ -349,16 +414,18 @@ final class ConvKernels implements AutoCloseable {
 
     private static String kind(dnnl_convolution_desc_t desc) {
         int prop = desc.prop_kind();
-        return prop == dnnl_backward_data ? "convolution backward data"
+        return prop == dnnl_backward_data
+                ? "convolution backward data"
                 : prop == dnnl_backward_weights ? "convolution backward weights" : "convolution forward";
     }
 
     private Primitive reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, session.engine(), to, session.engine(), null),
+        Dnnl.check(
+                dnnl_reorder_primitive_desc_create(pd, from, session.engine(), to, session.engine(), null),
                 "dnnl_reorder_primitive_desc_create");
-        return new Primitive("reorder", session, pd, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
-                new dnnl_memory_desc_t[] {from, to});
+        return new Primitive(
+                "reorder", session, pd, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory_desc_t[] {from, to});
     }
 
     private static void requireSame(dnnl_primitive_desc pd, int what, dnnl_memory_desc_t expected, String name) {

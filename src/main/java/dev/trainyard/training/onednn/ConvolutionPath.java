@@ -42,8 +42,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class ConvolutionPath {
 
     /** Activations DL4J applies element by element, so an array in any memory layout is transformed correctly. */
-    private static final Set<Class<? extends IActivation>> ELEMENTWISE = Set.of(ActivationReLU.class,
-            ActivationIdentity.class, ActivationLReLU.class, ActivationTanH.class, ActivationSigmoid.class,
+    private static final Set<Class<? extends IActivation>> ELEMENTWISE = Set.of(
+            ActivationReLU.class,
+            ActivationIdentity.class,
+            ActivationLReLU.class,
+            ActivationTanH.class,
+            ActivationSigmoid.class,
             ActivationELU.class);
 
     private final OneDnnLibrary library;
@@ -60,18 +64,19 @@ public final class ConvolutionPath {
         } else if (model instanceof ComputationGraph graph) {
             candidates = candidates(graph, input);
         } else {
-            throw new IllegalArgumentException("not a DL4J network: " + model.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a DL4J network: " + model.getClass().getName());
         }
         if (!library.available()) {
-            return InstalledConvolutions.none(ConvolutionCoverage.off(candidates.size(),
-                    library.unavailableReason().orElse("oneDNN is not available")));
+            return InstalledConvolutions.none(ConvolutionCoverage.off(
+                    candidates.size(), library.unavailableReason().orElse("oneDNN is not available")));
         }
         DataType dataType = model instanceof MultiLayerNetwork network
                 ? network.getLayerWiseConfigurations().getDataType()
                 : ((ComputationGraph) model).getConfiguration().getDataType();
         if (dataType != DataType.FLOAT) {
-            return InstalledConvolutions.none(ConvolutionCoverage.off(candidates.size(),
-                    "the network computes in " + dataType + "; the path is for FLOAT"));
+            return InstalledConvolutions.none(ConvolutionCoverage.off(
+                    candidates.size(), "the network computes in " + dataType + "; the path is for FLOAT"));
         }
         OneDnnSession session = new OneDnnSession(library.engine());
         try {
@@ -104,21 +109,25 @@ public final class ConvolutionPath {
         List<InstalledConvolutions.Attachment> attachments = new ArrayList<>();
         for (Candidate candidate : covered.values()) {
             LayerPlan plan = plans.get(candidate.name());
-            OneDnnConvolution producer = candidate.producer() == null ? null
-                    : blockedProducer(candidate, plans, helpers);
+            OneDnnConvolution producer =
+                    candidate.producer() == null ? null : blockedProducer(candidate, plans, helpers);
             OneDnnConvolution helper = new OneDnnConvolution(session, plan, producer);
             helpers.put(candidate.name(), helper);
             attachments.add(new InstalledConvolutions.Attachment(candidate.layer(), helper));
         }
-        int links = (int) plans.values().stream().filter(LayerPlan::hiddenOutput).count();
+        int links =
+                (int) plans.values().stream().filter(LayerPlan::hiddenOutput).count();
         ConvolutionCoverage coverage = new ConvolutionCoverage(
                 covered.isEmpty() ? ConvolutionCoverage.DL4J : ConvolutionCoverage.TRAINYARD_ONEDNN,
-                candidates.size(), covered.size(), links, List.copyOf(notes));
+                candidates.size(),
+                covered.size(),
+                links,
+                List.copyOf(notes));
         return InstalledConvolutions.attach(session, attachments, coverage);
     }
 
-    private static OneDnnConvolution blockedProducer(Candidate candidate, Map<String, LayerPlan> plans,
-                                                     Map<String, OneDnnConvolution> helpers) {
+    private static OneDnnConvolution blockedProducer(
+            Candidate candidate, Map<String, LayerPlan> plans, Map<String, OneDnnConvolution> helpers) {
         LayerPlan upstream = plans.get(candidate.producer());
         return upstream != null && upstream.hiddenOutput() ? helpers.get(candidate.producer()) : null;
     }
@@ -128,10 +137,17 @@ public final class ConvolutionPath {
         Map<String, LayerPlan> plans = new LinkedHashMap<>();
         for (Candidate candidate : covered.values()) {
             ConvolutionLayer conf = candidate.conf();
-            boolean hiddenOutput = candidate.consumer() != null && covered.containsKey(candidate.consumer())
+            boolean hiddenOutput = candidate.consumer() != null
+                    && covered.containsKey(candidate.consumer())
                     && ELEMENTWISE.contains(conf.getActivationFn().getClass());
-            plans.put(candidate.name(), new LayerPlan(candidate.name(), conf.hasBias(),
-                    plainRelu(conf.getActivationFn()), hiddenOutput, candidate.inputGradient()));
+            plans.put(
+                    candidate.name(),
+                    new LayerPlan(
+                            candidate.name(),
+                            conf.hasBias(),
+                            plainRelu(conf.getActivationFn()),
+                            hiddenOutput,
+                            candidate.inputGradient()));
         }
         return plans;
     }
@@ -140,21 +156,29 @@ public final class ConvolutionPath {
      * Builds every covered layer's primitives for a batch of one, in forward order so that each layer sees its
      * producer's layout; returns the first layer oneDNN refuses, if any.
      */
-    private static Refusal firstRefusal(OneDnnSession session, Map<String, Candidate> covered,
-                                       Map<String, LayerPlan> plans) {
+    private static Refusal firstRefusal(
+            OneDnnSession session, Map<String, Candidate> covered, Map<String, LayerPlan> plans) {
         Map<String, ConvKernels> built = new LinkedHashMap<>();
         try {
             for (Candidate candidate : covered.values()) {
                 LayerPlan plan = plans.get(candidate.name());
                 LayerPlan upstreamPlan = candidate.producer() == null ? null : plans.get(candidate.producer());
-                ConvKernels upstream = upstreamPlan != null && upstreamPlan.hiddenOutput()
-                        ? built.get(candidate.producer()) : null;
+                ConvKernels upstream =
+                        upstreamPlan != null && upstreamPlan.hiddenOutput() ? built.get(candidate.producer()) : null;
                 try {
-                    built.put(candidate.name(), new ConvKernels(session, candidate.geometry(), upstream != null
-                            && upstream.outputBlocked() ? upstream.outputLayout() : null, plan.hiddenOutput(),
-                            plan.bias(), plan.fuseRelu(), plan.inputGradient()));
+                    built.put(
+                            candidate.name(),
+                            new ConvKernels(
+                                    session,
+                                    candidate.geometry(),
+                                    upstream != null && upstream.outputBlocked() ? upstream.outputLayout() : null,
+                                    plan.hiddenOutput(),
+                                    plan.bias(),
+                                    plan.fuseRelu(),
+                                    plan.inputGradient()));
                 } catch (OneDnnFailure e) {
-                    return new Refusal(candidate.name(), "oneDNN could not build its primitives (" + e.getMessage() + ")");
+                    return new Refusal(
+                            candidate.name(), "oneDNN could not build its primitives (" + e.getMessage() + ")");
                 }
             }
             return null;
@@ -164,7 +188,8 @@ public final class ConvolutionPath {
     }
 
     private static boolean plainRelu(IActivation activation) {
-        return activation instanceof ActivationReLU relu && relu.getMax() == null
+        return activation instanceof ActivationReLU relu
+                && relu.getMax() == null
                 && (relu.getThreshold() == null || relu.getThreshold() == 0.0)
                 && (relu.getNegativeSlope() == null || relu.getNegativeSlope() == 0.0);
     }
@@ -175,7 +200,8 @@ public final class ConvolutionPath {
         Layer[] layers = network.getLayers();
         List<Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < layers.length; i++) {
-            if (!(layers[i].conf().getLayer() instanceof ConvolutionLayer layerConf) || !isPlainConvolution(layers[i])) {
+            if (!(layers[i].conf().getLayer() instanceof ConvolutionLayer layerConf)
+                    || !isPlainConvolution(layers[i])) {
                 continue;
             }
             InputType layerInput = i == 0 ? input : outputs.get(i - 1);
@@ -183,12 +209,18 @@ public final class ConvolutionPath {
             if (preProcessor != null) {
                 layerInput = preProcessor.getOutputType(layerInput);
             }
-            boolean nextTakesOutputAsIs = i + 1 < layers.length && conf.getInputPreProcess(i + 1) == null
+            boolean nextTakesOutputAsIs = i + 1 < layers.length
+                    && conf.getInputPreProcess(i + 1) == null
                     && isPlainConvolution(layers[i + 1]);
             boolean previousHandsOver = i > 0 && preProcessor == null && isPlainConvolution(layers[i - 1]);
-            candidates.add(new Candidate(String.valueOf(i), layers[i], layerConf, layerInput,
+            candidates.add(new Candidate(
+                    String.valueOf(i),
+                    layers[i],
+                    layerConf,
+                    layerInput,
                     previousHandsOver ? String.valueOf(i - 1) : null,
-                    nextTakesOutputAsIs ? String.valueOf(i + 1) : null, i > 0));
+                    nextTakesOutputAsIs ? String.valueOf(i + 1) : null,
+                    i > 0));
         }
         return candidates;
     }
@@ -200,31 +232,35 @@ public final class ConvolutionPath {
         List<Candidate> candidates = new ArrayList<>();
         for (int index : graph.topologicalSortOrder()) {
             org.deeplearning4j.nn.graph.vertex.GraphVertex vertex = graph.getVertices()[index];
-            if (!vertex.hasLayer() || !(vertex.getLayer().conf().getLayer() instanceof ConvolutionLayer layerConf)
+            if (!vertex.hasLayer()
+                    || !(vertex.getLayer().conf().getLayer() instanceof ConvolutionLayer layerConf)
                     || !isPlainConvolution(vertex.getLayer())) {
                 continue;
             }
             String name = vertex.getVertexName();
             List<String> inputs = inputsOf.get(name);
             GraphVertex vertexConf = conf.getVertices().get(name);
-            InputPreProcessor preProcessor = vertexConf instanceof LayerVertex layerVertex
-                    ? layerVertex.getPreProcessor() : null;
+            InputPreProcessor preProcessor =
+                    vertexConf instanceof LayerVertex layerVertex ? layerVertex.getPreProcessor() : null;
             String source = inputs.get(0);
             InputType layerInput = conf.getNetworkInputs().contains(source) ? input : outputs.get(source);
             if (preProcessor != null) {
                 layerInput = preProcessor.getOutputType(layerInput);
             }
-            long readersOfSource = inputsOf.values().stream().filter(list -> list.contains(source)).count();
-            boolean inputGradientUnread = inputs.size() == 1 && conf.getNetworkInputs().contains(source)
-                    && readersOfSource == 1 && preProcessor == null;
-            candidates.add(new Candidate(name, vertex.getLayer(), layerConf, layerInput, null, null,
-                    !inputGradientUnread));
+            long readersOfSource = inputsOf.values().stream()
+                    .filter(list -> list.contains(source))
+                    .count();
+            boolean inputGradientUnread = inputs.size() == 1
+                    && conf.getNetworkInputs().contains(source)
+                    && readersOfSource == 1
+                    && preProcessor == null;
+            candidates.add(
+                    new Candidate(name, vertex.getLayer(), layerConf, layerInput, null, null, !inputGradientUnread));
         }
         return candidates;
     }
 
-    private record Refusal(String layer, String reason) {
-    }
+    private record Refusal(String layer, String reason) {}
 
     /** DL4J's 2-D convolution itself, not one of its subclasses (1-D, depthwise, separable, deconvolution). */
     private static boolean isPlainConvolution(Layer layer) {
@@ -237,8 +273,14 @@ public final class ConvolutionPath {
      * @param producer the covered candidate whose output is this layer's input as it is, if any
      * @param consumer the candidate that takes this layer's output as it is, if any
      */
-    private record Candidate(String name, Layer layer, ConvolutionLayer conf, InputType input, String producer,
-                             String consumer, boolean inputGradient) {
+    private record Candidate(
+            String name,
+            Layer layer,
+            ConvolutionLayer conf,
+            InputType input,
+            String producer,
+            String consumer,
+            boolean inputGradient) {
 
         String unsupportedReason() {
             if (!(input instanceof InputType.InputTypeConvolutional image)) {
@@ -262,8 +304,12 @@ public final class ConvolutionPath {
 
         ConvGeometry geometry() {
             InputType.InputTypeConvolutional image = (InputType.InputTypeConvolutional) input;
-            return ConvGeometry.of(new long[] {1, image.getChannels(), image.getHeight(), image.getWidth()},
-                    conf.getNOut(), conf.getKernelSize(), conf.getStride(), conf.getPadding(),
+            return ConvGeometry.of(
+                    new long[] {1, image.getChannels(), image.getHeight(), image.getWidth()},
+                    conf.getNOut(),
+                    conf.getKernelSize(),
+                    conf.getStride(),
+                    conf.getPadding(),
                     conf.getConvolutionMode());
         }
     }

@@ -9,16 +9,15 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
 
 /** Small wrappers over oneDNN's C API: status checks and memory descriptors. */
 final class Dnnl {
 
-    private Dnnl() {
-    }
+    private Dnnl() {}
 
     static void check(int status, String call) {
         if (status != dnnl_success) {
@@ -29,7 +28,9 @@ final class Dnnl {
     /** A float32 descriptor of the given logical dimensions in the layout {@code tag} (or "any"). */
     static dnnl_memory_desc_t descriptor(long[] dims, int tag) {
         dnnl_memory_desc_t descriptor = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(descriptor, dims.length, dims, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag");
+        check(
+                dnnl_memory_desc_init_by_tag(descriptor, dims.length, dims, dnnl_f32, tag),
+                "dnnl_memory_desc_init_by_tag");
         return descriptor;
     }
 

@@ -15,8 +15,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 public final class InstalledConvolutions implements AutoCloseable {
 
     /** One DL4J layer and the helper the path gave it. */
-    record Attachment(Layer layer, OneDnnConvolution helper) {
-    }
+    record Attachment(Layer layer, OneDnnConvolution helper) {}
 
     private static final IActivation PASS_THROUGH = new ActivationIdentity();
 
@@ -25,8 +24,11 @@ public final class InstalledConvolutions implements AutoCloseable {
     private final List<ConvolutionHelper> originals;
     private final ConvolutionCoverage coverage;
 
-    private InstalledConvolutions(OneDnnSession session, List<Attachment> attachments,
-                                  List<ConvolutionHelper> originals, ConvolutionCoverage coverage) {
+    private InstalledConvolutions(
+            OneDnnSession session,
+            List<Attachment> attachments,
+            List<ConvolutionHelper> originals,
+            ConvolutionCoverage coverage) {
         this.session = session;
         this.attachments = attachments;
         this.originals = originals;
@@ -37,8 +39,8 @@ public final class InstalledConvolutions implements AutoCloseable {
         return new InstalledConvolutions(null, List.of(), List.of(), coverage);
     }
 
-    static InstalledConvolutions attach(OneDnnSession session, List<Attachment> attachments,
-                                        ConvolutionCoverage coverage) {
+    static InstalledConvolutions attach(
+            OneDnnSession session, List<Attachment> attachments, ConvolutionCoverage coverage) {
         Field field = ConvolutionPath.helperField();
         List<ConvolutionHelper> originals = new ArrayList<>();
         try {
@@ -81,8 +83,8 @@ public final class InstalledConvolutions implements AutoCloseable {
         try {
             for (Attachment attachment : attachments) {
                 if (attachment.helper().plan().fuseRelu()
-                        && attachment.layer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer
-                        conf) {
+                        && attachment.layer().conf().getLayer()
+                                instanceof org.deeplearning4j.nn.conf.layers.BaseLayer conf) {
                     activations.add(conf.getActivationFn());
                     swapped.add(conf);
                     conf.setActivationFn(PASS_THROUGH);

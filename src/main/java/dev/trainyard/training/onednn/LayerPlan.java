@@ -9,5 +9,4 @@ package dev.trainyard.training.onednn;
  * @param hiddenOutput  whether its output goes straight into another layer of the path (and may stay blocked)
  * @param inputGradient whether anyone reads the gradient of its input (not so for a network's first layer)
  */
-record LayerPlan(String name, boolean bias, boolean fuseRelu, boolean hiddenOutput, boolean inputGradient) {
-}
+record LayerPlan(String name, boolean bias, boolean fuseRelu, boolean hiddenOutput, boolean inputGradient) {}

@@ -67,19 +67,32 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
     }
 
     @Override
-    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides,
-                              int[] padding, ConvolutionLayer.AlgoMode mode, ConvolutionLayer.FwdAlgo forwardAlgo,
-                              ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
-                              LayerWorkspaceMgr workspaceMgr) {
+    public INDArray preOutput(
+            INDArray input,
+            INDArray weights,
+            INDArray bias,
+            int[] kernel,
+            int[] strides,
+            int[] padding,
+            ConvolutionLayer.AlgoMode mode,
+            ConvolutionLayer.FwdAlgo forwardAlgo,
+            ConvolutionMode convolutionMode,
+            int[] dilation,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
         requirePlanned(input, dilation, format);
         INDArray source = plainInput(input);
-        ConvKernels layerKernels = kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides,
-                padding, convolutionMode));
+        ConvKernels layerKernels =
+                kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides, padding, convolutionMode));
         ConvGeometry geometry = layerKernels.geometry();
-        INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                geometry.destination(), 'c');
-        layerKernels.forward(address(source), source, address(dense(weights, "weights")),
-                plan.bias() ? address(dense(bias, "bias")) : 0, address(output));
+        INDArray output =
+                workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, geometry.destination(), 'c');
+        layerKernels.forward(
+                address(source),
+                source,
+                address(dense(weights, "weights")),
+                plan.bias() ? address(dense(bias, "bias")) : 0,
+                address(output));
         lastOutput = output;
         lastKernels = layerKernels;
         return output;
@@ -92,18 +105,28 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
-                                                     int[] kernel, int[] strides, int[] padding,
-                                                     INDArray biasGradView, INDArray weightGradView,
-                                                     IActivation activation, ConvolutionLayer.AlgoMode mode,
-                                                     ConvolutionLayer.BwdFilterAlgo filterAlgo,
-                                                     ConvolutionLayer.BwdDataAlgo dataAlgo,
-                                                     ConvolutionMode convolutionMode, int[] dilation,
-                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+    public Pair<Gradient, INDArray> backpropGradient(
+            INDArray input,
+            INDArray weights,
+            INDArray bias,
+            INDArray delta,
+            int[] kernel,
+            int[] strides,
+            int[] padding,
+            INDArray biasGradView,
+            INDArray weightGradView,
+            IActivation activation,
+            ConvolutionLayer.AlgoMode mode,
+            ConvolutionLayer.BwdFilterAlgo filterAlgo,
+            ConvolutionLayer.BwdDataAlgo dataAlgo,
+            ConvolutionMode convolutionMode,
+            int[] dilation,
+            CNN2DFormat format,
+            LayerWorkspaceMgr workspaceMgr) {
         requirePlanned(input, dilation, format);
         INDArray source = plainInput(input);
-        ConvKernels layerKernels = kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides,
-                padding, convolutionMode));
+        ConvKernels layerKernels =
+                kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides, padding, convolutionMode));
         INDArray outputGradient = layerKernels.outputBlocked() ? dense(delta, "output gradient") : plainCopy(delta);
         // DL4J applied the activation it was given to the gradient; while InstalledConvolutions#step runs, that is
         // the identity in place of the fused ReLU, whose derivative then runs here
@@ -114,8 +137,13 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
         INDArray inputGradient = plan.inputGradient()
                 ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, source.shape(), 'c')
                 : null;
-        layerKernels.backward(address(source), source, address(dense(weights, "weights")), address(outputGradient),
-                reluLeft ? address(lastOutput) : 0, address(dense(weightGradView, "weight gradient")),
+        layerKernels.backward(
+                address(source),
+                source,
+                address(dense(weights, "weights")),
+                address(outputGradient),
+                reluLeft ? address(lastOutput) : 0,
+                address(dense(weightGradView, "weight gradient")),
                 plan.bias() ? address(dense(biasGradView, "bias gradient")) : 0,
                 inputGradient == null ? 0 : address(inputGradient));
         Gradient gradient = new DefaultGradient();
@@ -140,8 +168,14 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
             }
             hiddenInput = upstream.outputBlocked() ? upstream.outputLayout() : null;
         }
-        ConvKernels created = new ConvKernels(session, geometry, hiddenInput, plan.hiddenOutput(), plan.bias(),
-                plan.fuseRelu(), plan.inputGradient());
+        ConvKernels created = new ConvKernels(
+                session,
+                geometry,
+                hiddenInput,
+                plan.hiddenOutput(),
+                plan.bias(),
+                plan.fuseRelu(),
+                plan.inputGradient());
         kernels.put(geometry, created);
         if (kernels.size() > GEOMETRIES) {
             var eldest = kernels.entrySet().iterator().next();
@@ -159,8 +193,7 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
     }
 
     private void requirePlanned(INDArray input, int[] dilation, CNN2DFormat format) {
-        if (input.dataType() != DataType.FLOAT || format != CNN2DFormat.NCHW || dilation[0] != 1
-                || dilation[1] != 1) {
+        if (input.dataType() != DataType.FLOAT || format != CNN2DFormat.NCHW || dilation[0] != 1 || dilation[1] != 1) {
             throw new OneDnnFailure("layer " + plan.name() + " was planned for float32 NCHW without dilation");
         }
     }

@@ -34,8 +34,12 @@ final class Primitive implements AutoCloseable {
      * @param argumentKinds the {@code DNNL_ARG_*} kinds, in the order {@link #run} takes their addresses
      * @param descriptors   the memory descriptor of each argument, in the same order
      */
-    Primitive(String name, OneDnnSession session, dnnl_primitive_desc pd, int[] argumentKinds,
-              dnnl_memory_desc_t[] descriptors) {
+    Primitive(
+            String name,
+            OneDnnSession session,
+            dnnl_primitive_desc pd,
+            int[] argumentKinds,
+            dnnl_memory_desc_t[] descriptors) {
         this.name = name;
         this.pd = pd;
         Dnnl.check(dnnl_primitive_create(primitive, pd), "dnnl_primitive_create(" + name + ")");
@@ -47,9 +51,13 @@ final class Primitive implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             boolean isScratchpad = i == argumentKinds.length;
             memories[i] = new dnnl_memory();
-            Dnnl.check(dnnl_memory_create(memories[i], isScratchpad ? scratchpad : descriptors[i],
-                    session.engine(), null), "dnnl_memory_create(" + name + ")");
-            arguments.position(i).arg(isScratchpad ? DNNL_ARG_SCRATCHPAD : argumentKinds[i]).memory(memories[i]);
+            Dnnl.check(
+                    dnnl_memory_create(memories[i], isScratchpad ? scratchpad : descriptors[i], session.engine(), null),
+                    "dnnl_memory_create(" + name + ")");
+            arguments
+                    .position(i)
+                    .arg(isScratchpad ? DNNL_ARG_SCRATCHPAD : argumentKinds[i])
+                    .memory(memories[i]);
         }
         arguments.position(0);
         session.reserveScratchpad(scratchpadBytes);
@@ -58,14 +66,17 @@ final class Primitive implements AutoCloseable {
     /** Runs the primitive on the given addresses, one per argument kind, and waits for it. */
     void run(OneDnnSession session, long... addresses) {
         for (int i = 0; i < addresses.length; i++) {
-            Dnnl.check(dnnl_memory_set_data_handle(memories[i], new Address(addresses[i])),
+            Dnnl.check(
+                    dnnl_memory_set_data_handle(memories[i], new Address(addresses[i])),
                     "dnnl_memory_set_data_handle(" + name + ")");
         }
         if (scratchpadBytes > 0) {
-            Dnnl.check(dnnl_memory_set_data_handle(memories[addresses.length], new Address(session.scratchpad())),
+            Dnnl.check(
+                    dnnl_memory_set_data_handle(memories[addresses.length], new Address(session.scratchpad())),
                     "dnnl_memory_set_data_handle(" + name + " scratchpad)");
         }
-        Dnnl.check(dnnl_primitive_execute(primitive, session.stream(), memories.length, arguments),
+        Dnnl.check(
+                dnnl_primitive_execute(primitive, session.stream(), memories.length, arguments),
                 "dnnl_primitive_execute(" + name + ")");
         session.await();
     }

@@ -38,7 +38,9 @@ class FatBinaryTest {
 
         assertThat(cubinOnly.runsOn(new ComputeCapability(8, 9))).isTrue();
         assertThat(cubinOnly.runsOn(new ComputeCapability(5, 3))).isTrue();
-        assertThat(cubinOnly.runsOn(new ComputeCapability(8, 0))).as("sm_86 code needs 8.6 or later 8.x").isFalse();
+        assertThat(cubinOnly.runsOn(new ComputeCapability(8, 0)))
+                .as("sm_86 code needs 8.6 or later 8.x")
+                .isFalse();
         assertThat(cubinOnly.runsOn(new ComputeCapability(9, 0))).isFalse();
         assertThat(cubinOnly.runsOn(new ComputeCapability(3, 7))).isFalse();
         assertThat(cubinOnly.describe()).isEqualTo("sm_52 sm_86 (each in 1 of 1 fat binaries), no PTX");
@@ -69,7 +71,8 @@ class FatBinaryTest {
 
         FatBinary binary = FatBinary.read(Path.of(library));
 
-        assertThat(binary.entries().keySet()).extracting(FatBinary.Code::toString)
+        assertThat(binary.entries().keySet())
+                .extracting(FatBinary.Code::toString)
                 .containsExactly("sm_37", "sm_50", "sm_52", "sm_60", "sm_61", "sm_70", "sm_75", "sm_80", "sm_86");
         assertThat(binary.entries().values()).containsOnly(binary.fatBinaries());
         assertThat(binary.runsOn(new ComputeCapability(8, 9))).isTrue();
@@ -80,12 +83,16 @@ class FatBinaryTest {
     static byte[] fatBinary(FatBinary.Code... codes) {
         int entry = 64;
         ByteBuffer buffer = ByteBuffer.allocate(16 + codes.length * (entry + 8)).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(FatBinary.MAGIC).putShort((short) 1).putShort((short) 16)
+        buffer.putInt(FatBinary.MAGIC)
+                .putShort((short) 1)
+                .putShort((short) 16)
                 .putLong((long) codes.length * (entry + 8));
         for (FatBinary.Code code : codes) {
             int start = buffer.position();
-            buffer.putShort((short) (code.kind() == FatBinary.Kind.PTX ? 1 : 2)).putShort((short) 0x0101)
-                    .putInt(entry).putLong(8);
+            buffer.putShort((short) (code.kind() == FatBinary.Kind.PTX ? 1 : 2))
+                    .putShort((short) 0x0101)
+                    .putInt(entry)
+                    .putLong(8);
             buffer.position(start + 28);
             buffer.putInt(code.architecture());
             buffer.position(start + entry);
@@ -111,12 +118,16 @@ class FatBinaryTest {
         int headersAt = (namesAt + names.length + 7) & ~7;
         ByteBuffer file = ByteBuffer.allocate(headersAt + 3 * 64).order(ByteOrder.LITTLE_ENDIAN);
         file.putInt(0x464C457F).put((byte) 2).put((byte) 1).put((byte) 1);
-        file.putLong(0x28, headersAt).putShort(0x3A, (short) 64).putShort(0x3C, (short) 3).putShort(0x3E, (short) 2);
+        file.putLong(0x28, headersAt)
+                .putShort(0x3A, (short) 64)
+                .putShort(0x3C, (short) 3)
+                .putShort(0x3E, (short) 2);
         file.put(contentAt, content).put(namesAt, names);
         int first = headersAt + 64;
         file.putInt(first, 1).putLong(first + 0x18, contentAt).putLong(first + 0x20, content.length);
         int second = headersAt + 128;
-        file.putInt(second, 2 + sectionName.length()).putLong(second + 0x18, namesAt)
+        file.putInt(second, 2 + sectionName.length())
+                .putLong(second + 0x18, namesAt)
                 .putLong(second + 0x20, names.length);
         Path path = Files.createTempFile(dir, "lib", ".so");
         return Files.write(path, file.array());

@@ -40,7 +40,9 @@ class ConvolutionPathTrainingTest {
     static void load() {
         new Dl4jRuntime(new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 4));
         library = OneDnnLibrary.load();
-        assumeTrue(library.available(), () -> "oneDNN unavailable: " + library.unavailableReason().orElse(""));
+        assumeTrue(
+                library.available(),
+                () -> "oneDNN unavailable: " + library.unavailableReason().orElse(""));
     }
 
     /** Fixed minibatches of 32 images in roughly unit range with random labels. */
@@ -87,17 +89,21 @@ class ConvolutionPathTrainingTest {
         double[] dl4jNoise = deviations(expected, losses(im2col, batches));
         Network candidate = network(model);
         double[] actual;
-        try (InstalledConvolutions path = new ConvolutionPath(library).install(candidate.model(),
-                ModelArchitecture.INPUT)) {
+        try (InstalledConvolutions path =
+                new ConvolutionPath(library).install(candidate.model(), ModelArchitecture.INPUT)) {
             assertThat(path.coverage().path()).isEqualTo(ConvolutionCoverage.TRAINYARD_ONEDNN);
-            assertThat(path.coverage().onPath()).isEqualTo(path.coverage().layers()).isPositive();
+            assertThat(path.coverage().onPath())
+                    .isEqualTo(path.coverage().layers())
+                    .isPositive();
             actual = losses(candidate, batches, path);
         }
         double[] pathDeviation = deviations(expected, actual);
         String trajectories = "DL4J " + Arrays.toString(expected) + ", path " + Arrays.toString(actual)
                 + ", DL4J's own noise " + Arrays.toString(dl4jNoise);
         for (int step = 0; step < 4; step++) {
-            assertThat(pathDeviation[step]).as("step %d: %s", step, trajectories).isLessThan(1e-3);
+            assertThat(pathDeviation[step])
+                    .as("step %d: %s", step, trajectories)
+                    .isLessThan(1e-3);
         }
         // why relative to DL4J's own noise: float32 sums in another order differ in the last bits and a dozen
         // updates amplify that (resnet20's batch norm on random labels most), for DL4J's own two paths as well; a
@@ -105,7 +111,8 @@ class ConvolutionPathTrainingTest {
         // deviation measured between DL4J's im2col and oneDNN convolutions on seednet (1.8e-3), for a process in
         // which DL4J's reference itself runs im2col and so shows no noise of its own
         double noise = Arrays.stream(dl4jNoise).max().orElseThrow();
-        assertThat(Arrays.stream(pathDeviation).max().orElseThrow()).as(trajectories)
+        assertThat(Arrays.stream(pathDeviation).max().orElseThrow())
+                .as(trajectories)
                 .isLessThan(Math.max(2e-3, 3 * noise));
         assertThat(expected[STEPS - 1]).as("the networks learn").isLessThan(expected[0]);
     }
@@ -125,19 +132,22 @@ class ConvolutionPathTrainingTest {
         List<DataSet> batches = minibatches();
         Network trained = network(model);
         INDArray onPath;
-        try (InstalledConvolutions path = new ConvolutionPath(library).install(trained.model(),
-                ModelArchitecture.INPUT)) {
+        try (InstalledConvolutions path =
+                new ConvolutionPath(library).install(trained.model(), ModelArchitecture.INPUT)) {
             losses(trained, batches.subList(0, 3), path);
             onPath = trained.output(batches.get(0).getFeatures());
             trained.save(dir.resolve("model.zip").toFile());
         }
         byte[] saved = Files.readAllBytes(dir.resolve("model.zip"));
-        assertThat(new String(saved, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("dev.trainyard");
+        assertThat(new String(saved, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .doesNotContain("dev.trainyard");
         INDArray restored = model == ModelArchitecture.RESNET20
-                ? ModelSerializer.restoreComputationGraph(dir.resolve("model.zip").toFile()).outputSingle(
-                        batches.get(0).getFeatures())
-                : ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile()).output(
-                        batches.get(0).getFeatures());
+                ? ModelSerializer.restoreComputationGraph(
+                                dir.resolve("model.zip").toFile())
+                        .outputSingle(batches.get(0).getFeatures())
+                : ModelSerializer.restoreMultiLayerNetwork(
+                                dir.resolve("model.zip").toFile())
+                        .output(batches.get(0).getFeatures());
         assertThat(restored.sub(onPath).amaxNumber().doubleValue()).isLessThan(1e-4);
     }
 
@@ -148,8 +158,9 @@ class ConvolutionPathTrainingTest {
         double[] expected = losses(network(ModelArchitecture.SEEDNET), batches.subList(0, 2));
         try (InstalledConvolutions path = new ConvolutionPath(OneDnnLibrary.unavailable("switched off for a test"))
                 .install(network.model(), ModelArchitecture.INPUT)) {
-            assertThat(path.coverage()).isEqualTo(new ConvolutionCoverage(ConvolutionCoverage.DL4J, 4, 0, 0,
-                    List.of("switched off for a test")));
+            assertThat(path.coverage())
+                    .isEqualTo(new ConvolutionCoverage(
+                            ConvolutionCoverage.DL4J, 4, 0, 0, List.of("switched off for a test")));
             assertThat(losses(network, batches.subList(0, 2), path)).containsExactly(expected);
         }
         assertThat(network.model()).isInstanceOfAny(MultiLayerNetwork.class, ComputationGraph.class);

@@ -48,20 +48,35 @@ class GradientCheckTest {
     static void load() {
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
         library = OneDnnLibrary.load();
-        assumeTrue(library.available(), () -> "oneDNN unavailable: " + library.unavailableReason().orElse(""));
+        assumeTrue(
+                library.available(),
+                () -> "oneDNN unavailable: " + library.unavailableReason().orElse(""));
     }
 
     /** One convolution layer's settings. */
     record Conv(int out, int kernel, int stride, int padding, boolean bias, Activation activation) {
         ConvolutionLayer layer(ConvolutionMode mode) {
-            return new ConvolutionLayer.Builder(kernel, kernel).nOut(out).stride(stride, stride)
-                    .padding(mode == ConvolutionMode.Same ? 0 : padding, mode == ConvolutionMode.Same ? 0 : padding).hasBias(bias).activation(activation).convolutionMode(mode).build();
+            return new ConvolutionLayer.Builder(kernel, kernel)
+                    .nOut(out)
+                    .stride(stride, stride)
+                    .padding(mode == ConvolutionMode.Same ? 0 : padding, mode == ConvolutionMode.Same ? 0 : padding)
+                    .hasBias(bias)
+                    .activation(activation)
+                    .convolutionMode(mode)
+                    .build();
         }
     }
 
     /** A stack of convolutions on an image, optionally with max pooling after the first (a plain NCHW edge). */
-    record Case(long seed, int batch, int channels, int height, int width, ConvolutionMode mode, boolean pool,
-                List<Conv> convs) {
+    record Case(
+            long seed,
+            int batch,
+            int channels,
+            int height,
+            int width,
+            ConvolutionMode mode,
+            boolean pool,
+            List<Conv> convs) {
         @Override
         public String toString() {
             return "batch " + batch + ", " + channels + "x" + height + "x" + width + ", " + mode
@@ -88,23 +103,33 @@ class GradientCheckTest {
                 int kernel = new int[] {1, 3, 3, 5}[random.nextInt(4)];
                 int stride = 1 + random.nextInt(3);
                 int padding = random.nextInt(3);
-                Conv conv = new Conv(new int[] {4, 16, 32, 64}[random.nextInt(4)], kernel, stride, padding,
-                        random.nextBoolean(), activations[random.nextInt(activations.length)]);
-                int oh = mode == ConvolutionMode.Same ? (h + stride - 1) / stride : (h + 2 * padding - kernel) / stride + 1;
-                int ow = mode == ConvolutionMode.Same ? (w + stride - 1) / stride : (w + 2 * padding - kernel) / stride + 1;
+                Conv conv = new Conv(
+                        new int[] {4, 16, 32, 64}[random.nextInt(4)],
+                        kernel,
+                        stride,
+                        padding,
+                        random.nextBoolean(),
+                        activations[random.nextInt(activations.length)]);
+                int oh = mode == ConvolutionMode.Same
+                        ? (h + stride - 1) / stride
+                        : (h + 2 * padding - kernel) / stride + 1;
+                int ow = mode == ConvolutionMode.Same
+                        ? (w + stride - 1) / stride
+                        : (w + 2 * padding - kernel) / stride + 1;
                 if (i == 0 && pool) {
                     oh /= 2;
                     ow /= 2;
                 }
-                valid = oh >= 1 && ow >= 1 && (mode == ConvolutionMode.Same || kernel <= h + 2 * padding
-                        && kernel <= w + 2 * padding);
+                valid = oh >= 1
+                        && ow >= 1
+                        && (mode == ConvolutionMode.Same || kernel <= h + 2 * padding && kernel <= w + 2 * padding);
                 convs.add(conv);
                 h = oh;
                 w = ow;
             }
             if (valid) {
-                cases.add(new Case(random.nextLong(), 1 + random.nextInt(9), channels, height, width, mode, pool,
-                        convs));
+                cases.add(
+                        new Case(random.nextLong(), 1 + random.nextInt(9), channels, height, width, mode, pool, convs));
             }
         }
         return cases.stream();
@@ -115,10 +140,11 @@ class GradientCheckTest {
     void layerStacksAgreeWithDl4jsOwnConvolution(Case c) {
         MultiLayerNetwork reference = stack(c);
         MultiLayerNetwork candidate = stack(c);
-        INDArray features = Nd4j.rand(DataType.FLOAT, c.batch(), c.channels(), c.height(), c.width()).subi(0.5);
+        INDArray features = Nd4j.rand(DataType.FLOAT, c.batch(), c.channels(), c.height(), c.width())
+                .subi(0.5);
         INDArray labels = Nd4j.rand(DataType.FLOAT, c.batch(), 5);
-        try (InstalledConvolutions path = new ConvolutionPath(library).install(candidate,
-                InputType.convolutional(c.height(), c.width(), c.channels()))) {
+        try (InstalledConvolutions path = new ConvolutionPath(library)
+                .install(candidate, InputType.convolutional(c.height(), c.width(), c.channels()))) {
             assertThat(path.coverage().onPath()).isEqualTo(c.convs().size());
             assertAgree(reference, candidate, path, features, labels);
         }
@@ -130,8 +156,8 @@ class GradientCheckTest {
         ComputationGraph candidate = residualBlock();
         INDArray features = Nd4j.rand(DataType.FLOAT, 6, 8, 12, 12).subi(0.5);
         INDArray labels = Nd4j.rand(DataType.FLOAT, 6, 5);
-        try (InstalledConvolutions path = new ConvolutionPath(library).install(candidate,
-                InputType.convolutional(12, 12, 8))) {
+        try (InstalledConvolutions path =
+                new ConvolutionPath(library).install(candidate, InputType.convolutional(12, 12, 8))) {
             assertThat(path.coverage().onPath()).isEqualTo(4);
             assertAgree(reference, candidate, path, features, labels);
         }
@@ -139,22 +165,30 @@ class GradientCheckTest {
 
     @Test
     void consecutiveConvolutionsHandOverTheBlockedLayout() {
-        Case c = new Case(7, 4, 3, 32, 32, ConvolutionMode.Truncate, false, List.of(
-                new Conv(32, 3, 1, 1, true, Activation.RELU), new Conv(64, 3, 2, 0, true, Activation.RELU),
-                new Conv(64, 3, 2, 0, true, Activation.RELU), new Conv(64, 3, 2, 1, true, Activation.RELU)));
+        Case c = new Case(
+                7,
+                4,
+                3,
+                32,
+                32,
+                ConvolutionMode.Truncate,
+                false,
+                List.of(
+                        new Conv(32, 3, 1, 1, true, Activation.RELU), new Conv(64, 3, 2, 0, true, Activation.RELU),
+                        new Conv(64, 3, 2, 0, true, Activation.RELU), new Conv(64, 3, 2, 1, true, Activation.RELU)));
         MultiLayerNetwork reference = stack(c);
         MultiLayerNetwork candidate = stack(c);
         INDArray features = Nd4j.rand(DataType.FLOAT, 4, 3, 32, 32).subi(0.5);
         INDArray labels = Nd4j.rand(DataType.FLOAT, 4, 5);
-        try (InstalledConvolutions path = new ConvolutionPath(library).install(candidate,
-                InputType.convolutional(32, 32, 3))) {
+        try (InstalledConvolutions path =
+                new ConvolutionPath(library).install(candidate, InputType.convolutional(32, 32, 3))) {
             assertThat(path.coverage().blockedLinks()).isEqualTo(3);
             assertAgree(reference, candidate, path, features, labels);
         }
     }
 
-    private static void assertAgree(Model reference, Model candidate, InstalledConvolutions path, INDArray features,
-                                    INDArray labels) {
+    private static void assertAgree(
+            Model reference, Model candidate, InstalledConvolutions path, INDArray features, INDArray labels) {
         withoutHelpers(reference);
         for (int pass = 0; pass < 2; pass++) {
             INDArray expectedOutput = output(reference, features);
@@ -163,11 +197,18 @@ class GradientCheckTest {
             gradients(reference, features, labels);
             INDArray input = features;
             path.step(() -> gradients(candidate, input, labels));
-            assertThat(candidate.score()).isCloseTo(reference.score(),
-                    org.assertj.core.data.Offset.offset(TOLERANCE * Math.max(1, Math.abs(reference.score()))));
-            assertClose("gradient", reference.gradient().gradient(), candidate.gradient().gradient());
+            assertThat(candidate.score())
+                    .isCloseTo(
+                            reference.score(),
+                            org.assertj.core.data.Offset.offset(TOLERANCE * Math.max(1, Math.abs(reference.score()))));
+            assertClose(
+                    "gradient",
+                    reference.gradient().gradient(),
+                    candidate.gradient().gradient());
             for (var entry : reference.gradient().gradientForVariable().entrySet()) {
-                assertClose("gradient of " + entry.getKey(), entry.getValue(),
+                assertClose(
+                        "gradient of " + entry.getKey(),
+                        entry.getValue(),
                         candidate.gradient().gradientForVariable().get(entry.getKey()));
             }
             features = features.mul(-1.5);
@@ -175,7 +216,8 @@ class GradientCheckTest {
     }
 
     private static INDArray output(Model model, INDArray features) {
-        return model instanceof MultiLayerNetwork network ? network.output(features, false)
+        return model instanceof MultiLayerNetwork network
+                ? network.output(features, false)
                 : ((ComputationGraph) model).outputSingle(false, features);
     }
 
@@ -194,13 +236,15 @@ class GradientCheckTest {
         assertThat(actual.shape()).as(what).isEqualTo(expected.shape());
         double scale = Math.max(expected.amaxNumber().doubleValue(), 1e-6);
         double difference = expected.sub(actual).amaxNumber().doubleValue();
-        assertThat(difference / scale).as(what + ": largest difference " + difference + " of " + scale)
+        assertThat(difference / scale)
+                .as(what + ": largest difference " + difference + " of " + scale)
                 .isLessThan(TOLERANCE);
     }
 
     /** DL4J's own im2col convolution, whatever the process's helper setting. */
     static void withoutHelpers(Model model) {
-        Layer[] layers = model instanceof MultiLayerNetwork network ? network.getLayers()
+        Layer[] layers = model instanceof MultiLayerNetwork network
+                ? network.getLayers()
                 : ((ComputationGraph) model).getLayers();
         Field helper = ConvolutionPath.helperField();
         for (Layer layer : layers) {
@@ -219,39 +263,79 @@ class GradientCheckTest {
         for (int i = 0; i < c.convs().size(); i++) {
             list.layer(c.convs().get(i).layer(c.mode()));
             if (i == 0 && c.pool()) {
-                list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-                        .stride(2, 2).build());
+                list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build());
             }
         }
-        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(5).activation(Activation.IDENTITY)
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                .nOut(5)
+                .activation(Activation.IDENTITY)
                 .build());
-        MultiLayerNetwork network = new MultiLayerNetwork(list.setInputType(
-                InputType.convolutional(c.height(), c.width(), c.channels())).build());
+        MultiLayerNetwork network =
+                new MultiLayerNetwork(list.setInputType(InputType.convolutional(c.height(), c.width(), c.channels()))
+                        .build());
         network.init();
         return network;
     }
 
     /** A stem and one residual block with a strided 1x1 projection shortcut, as in resnet20, on 8x12x12. */
     private static ComputationGraph residualBlock() {
-        ComputationGraphConfiguration.GraphBuilder graph = base(11).graphBuilder().addInputs("input")
-                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(16).padding(1, 1).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), "input")
+        ComputationGraphConfiguration.GraphBuilder graph = base(11).graphBuilder()
+                .addInputs("input")
+                .addLayer(
+                        "stem",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(16)
+                                .padding(1, 1)
+                                .hasBias(false)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "input")
                 .addLayer("stem.bn", new BatchNormalization.Builder().build(), "stem")
                 .addLayer("stem.relu", new ActivationLayer(Activation.RELU), "stem.bn")
-                .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(32).stride(2, 2).padding(1, 1)
-                        .hasBias(false).activation(Activation.IDENTITY).build(), "stem.relu")
+                .addLayer(
+                        "a",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(32)
+                                .stride(2, 2)
+                                .padding(1, 1)
+                                .hasBias(false)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "stem.relu")
                 .addLayer("a.bn", new BatchNormalization.Builder().build(), "a")
                 .addLayer("a.relu", new ActivationLayer(Activation.RELU), "a.bn")
-                .addLayer("b", new ConvolutionLayer.Builder(3, 3).nOut(32).padding(1, 1).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), "a.relu")
+                .addLayer(
+                        "b",
+                        new ConvolutionLayer.Builder(3, 3)
+                                .nOut(32)
+                                .padding(1, 1)
+                                .hasBias(false)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "a.relu")
                 .addLayer("b.bn", new BatchNormalization.Builder().build(), "b")
-                .addLayer("shortcut", new ConvolutionLayer.Builder(1, 1).nOut(32).stride(2, 2).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), "stem.relu")
+                .addLayer(
+                        "shortcut",
+                        new ConvolutionLayer.Builder(1, 1)
+                                .nOut(32)
+                                .stride(2, 2)
+                                .hasBias(false)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "stem.relu")
                 .addLayer("shortcut.bn", new BatchNormalization.Builder().build(), "shortcut")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "b.bn", "shortcut.bn")
                 .addLayer("relu", new ActivationLayer(Activation.RELU), "add")
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(5)
-                        .activation(Activation.IDENTITY).build(), "relu")
+                .addLayer(
+                        "output",
+                        new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                                .nOut(5)
+                                .activation(Activation.IDENTITY)
+                                .build(),
+                        "relu")
                 .setOutputs("output")
                 .setInputTypes(InputType.convolutional(12, 12, 8));
         ComputationGraph network = new ComputationGraph(graph.build());
@@ -260,7 +344,10 @@ class GradientCheckTest {
     }
 
     private static NeuralNetConfiguration.Builder base(long seed) {
-        return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).updater(new Sgd(0.1))
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Sgd(0.1))
                 .weightInit(WeightInit.RELU);
     }
 }
