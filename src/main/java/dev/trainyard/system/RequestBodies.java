@@ -100,25 +100,15 @@ public class RequestBodies extends OncePerRequestFilter {
             refuse(response, ContainerProblems.forStatus(408));
             return;
         } catch (IOException e) {
-            refuse(
-                    response,
-                    new ContainerProblems.Problem(
-                            400,
-                            ProblemTypes.MALFORMED_REQUEST,
-                            "Malformed request",
-                            "the body ended before the length it declared"));
+            refuse(response, malformed("the body ended before the length it declared"));
             return;
         }
         int malformedAt = firstMalformedUtf8(body);
         if (malformedAt >= 0) {
             refuse(
                     response,
-                    new ContainerProblems.Problem(
-                            400,
-                            ProblemTypes.MALFORMED_REQUEST,
-                            "Malformed request",
-                            "the body is not well-formed UTF-8 (at byte " + malformedAt
-                                    + "); JSON must be sent as UTF-8"));
+                    malformed("the body is not well-formed UTF-8 (at byte " + malformedAt
+                            + "); JSON must be sent as UTF-8"));
             return;
         }
         chain.doFilter(new BufferedBody(request, body), response);
@@ -146,6 +136,10 @@ public class RequestBodies extends OncePerRequestFilter {
         // a decoder made by newDecoder() reports malformed input; UTF-8 never gives more chars than bytes
         CoderResult result = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), true);
         return result.isError() ? in.position() : -1;
+    }
+
+    private static ContainerProblems.Problem malformed(String detail) {
+        return new ContainerProblems.Problem(400, ProblemTypes.MALFORMED_REQUEST, "Malformed request", detail);
     }
 
     private static void refuse(HttpServletResponse response, ContainerProblems.Problem problem) throws IOException {
