@@ -1,9 +1,9 @@
 package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.trainyard.ApiClient;
+import dev.trainyard.SettableClock;
 import dev.trainyard.TestServer;
 import dev.trainyard.data.Cifar10Fixture;
 import java.net.http.HttpResponse;
@@ -11,15 +11,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code trainyard.jobs.retention}: finished jobs older than it are deleted with their files by housekeeping, while
- * jobs that have not finished stay whatever their age; {@code keep-after-success: none} keeps only the model.
+ * jobs that have not finished stay whatever their age; {@code keep-after-success: none} keeps only the model. Time
+ * moves on a settable clock; housekeeping runs when the test says.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class JobRetentionTest {
@@ -29,10 +34,24 @@ class JobRetentionTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestServer.register(registry, DATA_DIR, "1");
-        registry.add("trainyard.jobs.retention", () -> "3s");
-        registry.add("trainyard.jobs.housekeeping-interval", () -> "200ms");
+        registry.add("trainyard.jobs.retention", () -> "1h");
         registry.add("trainyard.checkpoints.keep-after-success", () -> "none");
     }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class MovableTime {
+        @Bean
+        @Primary
+        SettableClock settableClock() {
+            return SettableClock.startingNow();
+        }
+    }
+
+    @Autowired
+    SettableClock clock;
+
+    @Autowired
+    Housekeeping housekeeping;
 
     @BeforeAll
     static void writeFixture() throws Exception {
@@ -63,8 +82,17 @@ class JobRetentionTest {
                 {"epochs": 1000, "batchSize": 10, "dataset": {"trainLimit": 100, "testLimit": 10},
                  "schedule": {"baseLr": 0.001, "warmupEpochs": 1}}""")).get("id").asString();
 
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> alice.get("/api/v1/jobs/" + finished).statusCode() == 404);
+        clock.advance(Duration.ofMinutes(59));
+        housekeeping.runOnce();
+        assertThat(alice.get("/api/v1/jobs/" + finished).statusCode())
+                .as("within the retention")
+                .isEqualTo(200);
+
+        clock.advance(Duration.ofMinutes(2));
+        housekeeping.runOnce();
+        assertThat(alice.get("/api/v1/jobs/" + finished).statusCode())
+                .as("past the retention")
+                .isEqualTo(404);
 
         assertThat(DATA_DIR.resolve("jobs").resolve(finished)).doesNotExist();
         assertThat(done.get("finishedAt").isNull()).isFalse();
