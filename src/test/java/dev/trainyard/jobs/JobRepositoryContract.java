@@ -2,11 +2,7 @@ package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trainyard.data.AugmentSpec;
-import dev.trainyard.data.DatasetSpec;
-import dev.trainyard.schedule.ScheduleSpec;
 import dev.trainyard.training.Checkpoint;
-import dev.trainyard.training.OptimizerSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,45 +44,36 @@ abstract class JobRepositoryContract {
     @Autowired
     JdbcClient jdbc;
 
-    private final Instant now = Instant.parse("2026-11-26T10:00:00.123456Z");
+    private final Instant now = JobTestBuilder.SUBMITTED;
 
     @BeforeEach
     void emptyTables() {
         jdbc.sql("delete from jobs").update();
     }
 
-    static JobSpec aSpec(String name, int priority) {
-        return new JobSpec(
-                name,
-                "seednet",
-                DatasetSpec.cifar10(100, null),
-                new AugmentSpec(4, true, true),
-                2,
-                32,
-                new OptimizerSpec("sgd", 0.9, true, 5e-4),
-                new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
-                7L,
-                priority);
-    }
-
     private UUID aQueuedJob(String owner, int priority, Instant submitted) {
-        UUID id = UUID.randomUUID();
-        jobs.insert(id, owner, aSpec("job-" + id, priority), submitted);
-        return id;
+        return JobTestBuilder.aQueuedJob()
+                .ownedBy(owner)
+                .withPriority(priority)
+                .submittedAt(submitted)
+                .insertInto(jobs);
     }
 
     @Test
     void insertedJobReadsBackQueuedWithItsSpecAndTimestamp() {
-        UUID id = aQueuedJob("alice", 5, now);
+        JobTestBuilder submitted =
+                JobTestBuilder.aQueuedJob().ownedBy("alice").withPriority(5).submittedAt(now);
+        UUID id = submitted.insertInto(jobs);
 
         Job job = jobs.findById(id).orElseThrow();
 
-        assertThat(job.state()).isEqualTo(JobState.QUEUED);
-        assertThat(job.owner()).isEqualTo("alice");
-        assertThat(job.spec()).isEqualTo(aSpec("job-" + id, 5));
+        JobAssert.assertThat(job)
+                .hasState(JobState.QUEUED)
+                .isOwnedBy("alice")
+                .hasAttempt(0)
+                .hasNoError();
+        assertThat(job.spec()).isEqualTo(submitted.spec());
         assertThat(job.submittedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
-        assertThat(job.attempt()).isZero();
-        assertThat(job.error()).isNull();
         assertThat(jobs.findById(UUID.randomUUID())).isEmpty();
     }
 
@@ -99,8 +86,8 @@ abstract class JobRepositoryContract {
         Job claimed = jobs.claimNext("slot-0", now.plusSeconds(3)).orElseThrow();
 
         assertThat(claimed.id()).isEqualTo(firstHigh);
-        assertThat(claimed.state()).isEqualTo(JobState.RUNNING);
-        assertThat(claimed.attempt()).isEqualTo(1);
+        JobAssert.assertThat(claimed).hasState(JobState.RUNNING);
+        JobAssert.assertThat(claimed).hasAttempt(1);
         assertThat(claimed.startedAt()).isEqualTo(now.plusSeconds(3));
         assertThat(jobs.claimNext("slot-0", now).map(Job::id)).contains(secondHigh);
         assertThat(jobs.claimNext("slot-0", now).map(Job::id)).contains(low);
@@ -157,10 +144,10 @@ abstract class JobRepositoryContract {
         assertThat(jobs.cancelQueued(queued, now)).isFalse();
 
         Job job = jobs.findById(queued).orElseThrow();
-        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        JobAssert.assertThat(job).hasState(JobState.CANCELLED);
         assertThat(job.finishedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
         assertThat(job.version()).isGreaterThan(0);
-        assertThat(jobs.findById(running).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+        JobAssert.assertThat(jobs.findById(running).orElseThrow()).hasState(JobState.RUNNING);
     }
 
     @Test
@@ -206,17 +193,17 @@ abstract class JobRepositoryContract {
         UUID id = aQueuedJob("a", 0, now);
         UUID queued = aQueuedJob("a", -1, now);
         Lease lease = Lease.of(jobs.claimNext("slot", now).orElseThrow());
-        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
-        assertThat(jobs.findById(queued).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        JobAssert.assertThat(jobs.findById(id).orElseThrow()).hasState(JobState.RUNNING);
+        JobAssert.assertThat(jobs.findById(queued).orElseThrow()).hasState(JobState.QUEUED);
 
         assertThat(jobs.release(lease)).isTrue();
         assertThat(jobs.release(lease)).isFalse();
 
         Job released = jobs.findById(id).orElseThrow();
-        assertThat(released.state()).isEqualTo(JobState.QUEUED);
-        assertThat(released.attempt()).isZero();
+        JobAssert.assertThat(released).hasState(JobState.QUEUED);
+        JobAssert.assertThat(released).hasAttempt(0);
         assertThat(jobs.claimNext("slot", now).map(Job::id)).contains(id);
-        assertThat(jobs.findById(queued).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        JobAssert.assertThat(jobs.findById(queued).orElseThrow()).hasState(JobState.QUEUED);
     }
 
     @Test
@@ -323,13 +310,15 @@ abstract class JobRepositoryContract {
         Lease first = Lease.of(jobs.claimNext("slot", now).orElseThrow());
         assertThat(jobs.retry(id)).as("a running job is not retried").isFalse();
         jobs.finish(first, JobState.FAILED, new Job.JobError(JobErrorCode.DISK_FULL, "no space"), now);
+        JobAssert.assertThat(jobs.findById(id).orElseThrow())
+                .hasState(JobState.FAILED)
+                .hasError(JobErrorCode.DISK_FULL);
 
         assertThat(jobs.retry(id)).isTrue();
         assertThat(jobs.retry(id)).isFalse();
 
         Job retried = jobs.findById(id).orElseThrow();
-        assertThat(retried.state()).isEqualTo(JobState.QUEUED);
-        assertThat(retried.error()).isNull();
+        JobAssert.assertThat(retried).hasState(JobState.QUEUED).hasNoError();
         assertThat(retried.finishedAt()).isNull();
         Lease second = Lease.of(jobs.claimNext("slot", now).orElseThrow());
         assertThat(second.attempt()).as("the fencing token keeps rising").isEqualTo(2);
@@ -384,6 +373,6 @@ abstract class JobRepositoryContract {
 
         assertThat(jobs.renew(current, now.plusSeconds(72))).isTrue();
         assertThat(jobs.finish(current, JobState.SUCCEEDED, null, now)).isTrue();
-        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        JobAssert.assertThat(jobs.findById(id).orElseThrow()).hasState(JobState.SUCCEEDED);
     }
 }

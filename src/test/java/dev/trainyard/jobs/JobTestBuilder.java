@@ -1,0 +1,61 @@
+package dev.trainyard.jobs;
+
+import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.training.OptimizerSpec;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Jobs for tests, in the domain's words: {@code aQueuedJob().ownedBy("bob").withPriority(5).insertInto(jobs)}. */
+final class JobTestBuilder {
+
+    static final Instant SUBMITTED = Instant.parse("2026-11-26T10:00:00.123456Z");
+
+    private final UUID id = UUID.randomUUID();
+    private String owner = "alice";
+    private int priority;
+    private Instant submittedAt = SUBMITTED;
+
+    private JobTestBuilder() {}
+
+    static JobTestBuilder aQueuedJob() {
+        return new JobTestBuilder();
+    }
+
+    JobTestBuilder ownedBy(String owner) {
+        this.owner = owner;
+        return this;
+    }
+
+    JobTestBuilder withPriority(int priority) {
+        this.priority = priority;
+        return this;
+    }
+
+    JobTestBuilder submittedAt(Instant submittedAt) {
+        this.submittedAt = submittedAt;
+        return this;
+    }
+
+    /** The spec the job is stored with: two epochs of seednet on 100 CIFAR-10 images, named after the job. */
+    JobSpec spec() {
+        return new JobSpec(
+                "job-" + id,
+                "seednet",
+                DatasetSpec.cifar10(100, null),
+                new AugmentSpec(4, true, true),
+                2,
+                32,
+                new OptimizerSpec("sgd", 0.9, true, 5e-4),
+                new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
+                7L,
+                priority);
+    }
+
+    /** Stores the job as a client's submission would, QUEUED. */
+    UUID insertInto(JobRepository jobs) {
+        jobs.insert(id, owner, spec(), submittedAt);
+        return id;
+    }
+}
