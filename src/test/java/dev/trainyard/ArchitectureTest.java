@@ -63,6 +63,47 @@ class ArchitectureTest {
             .orShould()
             .callMethod(Path.class, "resolveSibling", Path.class);
 
+    /**
+     * A job's state changes only by a JobTransition, and only JobRepository makes one: no other class can move a job
+     * past the fence and the state table.
+     */
+    @ArchTest
+    static final ArchRule onlyTheJobRepositoryMovesJobs = noClasses()
+            .that()
+            .doNotHaveFullyQualifiedName("dev.trainyard.jobs.JobRepository")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.trainyard.jobs.JobTransition")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("dev.trainyard.jobs.JobTransition");
+
+    /** The job tables are written by their three repositories alone; services and controllers go through them. */
+    @ArchTest
+    static final ArchRule onlyTheRepositoriesTalkSql = noClasses()
+            .that()
+            .doNotHaveSimpleName("JobRepository")
+            .and()
+            .doNotHaveSimpleName("JobMetricsRepository")
+            .and()
+            .doNotHaveSimpleName("IdempotencyKeys")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("org.springframework.jdbc.core.simple.JdbcClient");
+
+    /**
+     * HTTP is the controllers' business (and the filters' and problem writers' in system and security): services,
+     * repositories, the executor, training and data never see a request, a response or a status code.
+     */
+    @ArchTest
+    static final ArchRule webTypesStayInTheWebLayer = noClasses()
+            .that()
+            .haveSimpleNameNotEndingWith("Controller")
+            .and()
+            .resideOutsideOfPackages("..system..", "..security..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.springframework.web..", "jakarta.servlet..", "org.springframework.http..");
+
     /** Features may use each other only without cycles. */
     @ArchTest
     static final ArchRule noCyclesBetweenFeatures = SlicesRuleDefinition.slices()

@@ -20,6 +20,7 @@ final class TrainingPriority {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingPriority.class);
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
+    private static final Path THREAD_STAT = Path.of("/proc/thread-self/stat");
 
     private TrainingPriority() {}
 
@@ -58,7 +59,7 @@ final class TrainingPriority {
 
     /** Field 19 of {@code /proc/thread-self/stat}: the calling thread's nice value. */
     private static int currentNice() throws IOException {
-        String stat = Files.readString(THREAD_SELF.resolve("stat"));
+        String stat = Files.readString(THREAD_STAT);
         return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
     }
 }
