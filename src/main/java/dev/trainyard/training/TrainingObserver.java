@@ -24,7 +24,10 @@ public interface TrainingObserver {
     /** A run that stopped mid-epoch (cancel, shutdown) saved where it was. */
     void checkpointSaved(Checkpoint checkpoint);
 
-    /** Polled before every step; true ends the run as cancelled. */
+    /**
+     * Polled before every step; true stops the run, which checkpoints where it is and returns
+     * {@link TrainingOutcome#STOPPED}. Whether that was a cancel, a shutdown or a lost lease is the observer's to know.
+     */
     boolean stopRequested();
 
     /**
