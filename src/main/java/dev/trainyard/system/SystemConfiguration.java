@@ -9,19 +9,12 @@ import io.swagger.v3.oas.models.servers.Server;
 import jakarta.servlet.MultipartConfigElement;
 import java.time.Clock;
 import org.apache.catalina.core.StandardHost;
-import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.MapperFeature;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.type.LogicalType;
 
-/** Cross-cutting beans: the clock, strict JSON reading and the OpenAPI document's header. */
+/** Cross-cutting beans: the clock, upload limits, Tomcat's own error pages and the OpenAPI document's header. */
 @Configuration(proxyBeanMethods = false)
 class SystemConfiguration {
 
@@ -30,25 +23,6 @@ class SystemConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /**
-     * why: a typo such as {@code warmup_steps} or {@code "epochs": "5"} must be an error, not silently ignored or
-     * coerced (the seed tutorial lost its warmup setting exactly that way), and a field sent twice must not let the
-     * last copy hide the first.
-     */
-    @Bean
-    JsonMapperBuilderCustomizer strictJson() {
-        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withCoercionConfig(
-                        LogicalType.Textual,
-                        text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
     }
 
     /** Multipart uploads (an image to classify) obey the same limit as an image sent as the body. */
