@@ -53,6 +53,26 @@ final class JobTestBuilder {
                 priority);
     }
 
+    /** The job as the repository would read it back in {@code state}, at {@code version}, without progress. */
+    Job inState(JobState state, long version) {
+        Job.Progress none = new Job.Progress(null, null, null, null, null, null, null, null);
+        return new Job(
+                id,
+                1,
+                owner,
+                spec(),
+                state,
+                version,
+                state == JobState.QUEUED ? 0 : 1,
+                submittedAt,
+                state == JobState.QUEUED ? null : submittedAt,
+                state.isFinished() ? submittedAt : null,
+                false,
+                none,
+                null,
+                null);
+    }
+
     /** Stores the job as a client's submission would, QUEUED. */
     UUID insertInto(JobRepository jobs) {
         jobs.insert(id, owner, spec(), submittedAt);
