@@ -45,7 +45,7 @@ public class DatasetCatalog {
     /** The dataset a spec names, by its kind. */
     private Dataset dataset(DatasetSpec spec) {
         return switch (spec.withDefaults().name()) {
-            case DatasetSpec.IMAGE_FOLDER ->
+            case IMAGEFOLDER ->
                 new Dataset.ImageFolders(
                         spec.path(),
                         spec.testPath(),
@@ -54,7 +54,7 @@ public class DatasetCatalog {
                         folders,
                         decoder,
                         decodedCache);
-            case DatasetSpec.CIFAR10 ->
+            case CIFAR10 ->
                 new Dataset.Cifar10(
                         new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders),
                         spec.trainLimit(),
@@ -62,18 +62,12 @@ public class DatasetCatalog {
                         downloader,
                         downloadLock,
                         dataDirectory.root());
-            default -> throw new IllegalArgumentException("no dataset kind " + spec.name());
         };
     }
 
-    /**
-     * Checks that the folders a spec names are usable, inside the datasets folder. A spec of no known kind is left
-     * alone: {@link DatasetSpec#validate} reports it.
-     */
+    /** Checks that the folders a spec names are usable, inside the datasets folder. */
     public void checkFolders(DatasetSpec spec, String at, Violations violations) {
-        if (DatasetSpec.NAMES.contains(spec.withDefaults().name())) {
-            dataset(spec).checkFolders(at, violations);
-        }
+        dataset(spec).checkFolders(at, violations);
     }
 
     /** The number of images a job with this spec trains on; CIFAR-10's nominal size while its files are absent. */

@@ -1,9 +1,10 @@
 package dev.trainyard.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.List;
+import java.util.Locale;
 
 /**
  * The data a job trains, validates and tests on.
@@ -20,10 +21,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Dataset, limits and validation split")
 public record DatasetSpec(
-        @Schema(
-                allowableValues = {"cifar10", "imagefolder"},
-                defaultValue = "cifar10")
-        String name,
+        @Schema(defaultValue = "cifar10") Kind name,
 
         String path,
         String testPath,
@@ -33,18 +31,28 @@ public record DatasetSpec(
         @Schema(minimum = "0", maximum = "0.5", defaultValue = "0")
         Double validationFraction) {
 
-    public static final String CIFAR10 = "cifar10";
-    public static final String IMAGE_FOLDER = "imagefolder";
-    static final List<String> NAMES = List.of(CIFAR10, IMAGE_FOLDER);
+    /** The kinds of dataset a job can name, by their JSON names. */
+    public enum Kind {
+        /** The CIFAR-10 binary archive, downloaded when missing. */
+        CIFAR10,
+        /** Folders of images, one sub-folder per class. */
+        IMAGEFOLDER;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** CIFAR-10 with optional limits and no validation split. */
     public static DatasetSpec cifar10(Integer trainLimit, Integer testLimit) {
-        return new DatasetSpec(CIFAR10, null, null, trainLimit, testLimit, null);
+        return new DatasetSpec(Kind.CIFAR10, null, null, trainLimit, testLimit, null);
     }
 
     public DatasetSpec withDefaults() {
         return new DatasetSpec(
-                name == null ? CIFAR10 : name,
+                name == null ? Kind.CIFAR10 : name,
                 path,
                 testPath,
                 trainLimit,
@@ -54,13 +62,12 @@ public record DatasetSpec(
 
     /** Checks the spec's shape; {@link DatasetCatalog#checkFolders} checks the folders it names. */
     public void validate(String at, Violations violations) {
-        violations.requireOneOf(at + ".name", name, NAMES);
         violations.requireRange(at + ".trainLimit", trainLimit, 1, Integer.MAX_VALUE);
         violations.requireRange(at + ".testLimit", testLimit, 1, Integer.MAX_VALUE);
         if (validationFraction != null && !(validationFraction >= 0 && validationFraction <= 0.5)) {
             violations.add(at + ".validationFraction", "must be between 0 and 0.5 (was " + validationFraction + ")");
         }
-        boolean imageFolder = IMAGE_FOLDER.equals(name);
+        boolean imageFolder = name == Kind.IMAGEFOLDER;
         if (imageFolder && (path == null || path.isBlank())) {
             violations.add(
                     at + ".path",

@@ -16,7 +16,6 @@ import dev.trainyard.system.JobFolder;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.Dl4jRuntime;
-import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.Trainer;
 import dev.trainyard.training.TrainingDevice;
 import dev.trainyard.training.TrainingDivergedException;
@@ -374,7 +373,7 @@ public class TrainingExecutor implements SmartLifecycle {
     private TrainingRequest request(Job job, Checkpoint resume) {
         JobSpec spec = job.spec();
         return new TrainingRequest(
-                ModelArchitecture.byId(spec.model()).orElseThrow(),
+                spec.model(),
                 spec.dataset(),
                 spec.augment(),
                 spec.epochs(),

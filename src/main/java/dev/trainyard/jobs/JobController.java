@@ -7,7 +7,6 @@ import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.ConfusionMatrix;
-import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.ModelExport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -222,8 +221,7 @@ class JobController {
             Path best = JobLifecycle.best(jobs.checkpoints(job))
                     .map(store::file)
                     .orElseThrow(() -> new ModelNotReadyException(id, job.state()));
-            model = new ByteArrayResource(
-                    ModelExport.of(ModelArchitecture.byId(job.spec().model()).orElseThrow(), best));
+            model = new ByteArrayResource(ModelExport.of(job.spec().model(), best));
         } else if ("last".equals(which)) {
             Path file = artifacts.folder(id).model();
             if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {

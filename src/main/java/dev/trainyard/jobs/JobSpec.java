@@ -28,10 +28,7 @@ import java.util.function.LongSupplier;
 public record JobSpec(
         @Schema(maxLength = 100) String name,
 
-        @Schema(
-                allowableValues = {"seednet", "lenet5", "resnet20"},
-                defaultValue = "seednet")
-        String model,
+        @Schema(defaultValue = "seednet") ModelArchitecture model,
 
         DatasetSpec dataset,
         AugmentSpec augment,
@@ -53,7 +50,7 @@ public record JobSpec(
     static final int DEFAULT_BATCH_SIZE = 64;
 
     public JobSpec withDefaults(LongSupplier seeds) {
-        String effectiveModel = model == null ? ModelArchitecture.SEEDNET.id() : model;
+        ModelArchitecture effectiveModel = model == null ? ModelArchitecture.SEEDNET : model;
         DatasetSpec effectiveDataset =
                 (dataset == null ? new DatasetSpec(null, null, null, null, null, null) : dataset).withDefaults();
         return new JobSpec(
@@ -79,7 +76,6 @@ public record JobSpec(
                     "must not contain control or format characters (line breaks, tabs, NUL, terminal "
                             + "escapes, bidirectional overrides)");
         }
-        violations.requireOneOf("model", model, ModelArchitecture.ids());
         if (dataset != null) {
             dataset.validate("dataset", violations);
         }

@@ -1,10 +1,10 @@
 package dev.trainyard.schedule;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.List;
 
 /**
  * A learning-rate schedule as a client writes it. Unset fields take defaults ({@link #withDefaults()}).
@@ -19,10 +19,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Learning-rate schedule by optimizer step")
 public record ScheduleSpec(
-        @Schema(
-                allowableValues = {"cosine-warmup", "cosine", "constant"},
-                defaultValue = "cosine-warmup")
-        String type,
+        @Schema(defaultValue = "cosine-warmup") Type type,
 
         @Schema(defaultValue = "0.05") Double baseLr,
         Integer warmupEpochs,
@@ -30,20 +27,38 @@ public record ScheduleSpec(
         Double warmupStartLr,
         Double minLr) {
 
-    public static final String COSINE_WARMUP = "cosine-warmup";
-    public static final String COSINE = "cosine";
-    public static final String CONSTANT = "constant";
-    static final List<String> TYPES = List.of(COSINE_WARMUP, COSINE, CONSTANT);
+    /** The schedules a job can name, by their JSON names. */
+    public enum Type {
+        /** Linear warmup from warmupStartLr to baseLr, then cosine decay to minLr. */
+        COSINE_WARMUP("cosine-warmup"),
+        /** Cosine decay from baseLr to minLr from the first step. */
+        COSINE("cosine"),
+        /** baseLr at every step. */
+        CONSTANT("constant");
+
+        private final String json;
+
+        Type(String json) {
+            this.json = json;
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return json;
+        }
+    }
+
     static final double DEFAULT_BASE_LR = 0.05;
 
     /** The effective schedule: the type's defaults filled in, fields that do not apply to the type left out. */
     public ScheduleSpec withDefaults() {
-        String effectiveType = type == null ? COSINE_WARMUP : type;
+        Type effectiveType = type == null ? Type.COSINE_WARMUP : type;
         double base = baseLr == null ? DEFAULT_BASE_LR : baseLr;
         return switch (effectiveType) {
-            case CONSTANT -> new ScheduleSpec(CONSTANT, base, null, null, null, null);
-            case COSINE -> new ScheduleSpec(COSINE, base, null, null, null, minLr == null ? 0.0 : minLr);
-            default ->
+            case CONSTANT -> new ScheduleSpec(Type.CONSTANT, base, null, null, null, null);
+            case COSINE -> new ScheduleSpec(Type.COSINE, base, null, null, null, minLr == null ? 0.0 : minLr);
+            case COSINE_WARMUP ->
                 new ScheduleSpec(
                         effectiveType,
                         base,
@@ -61,21 +76,17 @@ public record ScheduleSpec(
      * @param epochs the job's epochs, or null when unknown or itself invalid
      */
     public void validate(String path, Integer epochs, Violations violations) {
-        violations.requireOneOf(path + ".type", type, TYPES);
         violations.requireRate(path + ".baseLr", baseLr);
         violations.requireRate(path + ".warmupStartLr", warmupStartLr);
         violations.requireRate(path + ".minLr", minLr);
-        String effectiveType = type == null ? COSINE_WARMUP : type;
-        if (!COSINE_WARMUP.equals(effectiveType)) {
+        Type effectiveType = type == null ? Type.COSINE_WARMUP : type;
+        if (effectiveType != Type.COSINE_WARMUP) {
             rejectUnlessWarmup(path + ".warmupEpochs", warmupEpochs, effectiveType, violations);
             rejectUnlessWarmup(path + ".warmupSteps", warmupSteps, effectiveType, violations);
             rejectUnlessWarmup(path + ".warmupStartLr", warmupStartLr, effectiveType, violations);
         }
-        if (CONSTANT.equals(effectiveType) && minLr != null) {
+        if (effectiveType == Type.CONSTANT && minLr != null) {
             violations.add(path + ".minLr", "does not apply to a constant schedule; remove it");
-        }
-        if (!TYPES.contains(effectiveType)) {
-            return;
         }
         ScheduleSpec effective = withDefaults();
         if (warmupEpochs != null && warmupSteps != null) {
@@ -87,7 +98,7 @@ public record ScheduleSpec(
         if (warmupSteps != null && warmupSteps < 0) {
             violations.add(path + ".warmupSteps", "must be >= 0 (was " + warmupSteps + ")");
         }
-        if (COSINE_WARMUP.equals(effectiveType)
+        if (effectiveType == Type.COSINE_WARMUP
                 && effective.warmupEpochs() != null
                 && epochs != null
                 && epochs <= effective.warmupEpochs()) {
@@ -115,7 +126,7 @@ public record ScheduleSpec(
         return value != null && Double.isFinite(value) && value >= 0;
     }
 
-    private static void rejectUnlessWarmup(String field, Object value, String type, Violations violations) {
+    private static void rejectUnlessWarmup(String field, Object value, Type type, Violations violations) {
         if (value != null) {
             violations.add(field, "applies to cosine-warmup only, not to " + type + "; remove it");
         }
@@ -150,7 +161,7 @@ public record ScheduleSpec(
                 new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.baseLr(), 0, totalSteps);
             case COSINE ->
                 new LearningRateSchedule(effective.baseLr(), effective.baseLr(), effective.minLr(), 0, totalSteps);
-            default ->
+            case COSINE_WARMUP ->
                 new LearningRateSchedule(
                         effective.warmupStartLr(),
                         effective.baseLr(),

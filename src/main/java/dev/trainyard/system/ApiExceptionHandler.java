@@ -160,6 +160,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (answeredAsBodyFailure(e, request)) {
             return null;
         }
+        if (e.getCause() instanceof InvalidFormatException format
+                && format.getTargetType() != null
+                && format.getTargetType().isEnum()
+                && format.getValue() instanceof String
+                && !format.getPath().isEmpty()) {
+            // well-formed JSON naming a value outside a closed set is invalid, not malformed, like any other value
+            FieldViolation violation = new FieldViolation(
+                    path(format),
+                    "must be " + describe(format.getTargetType()) + " (was '" + ClientText.shown(format.getValue())
+                            + "')");
+            ProblemDetail problem = problem(
+                    HttpStatus.BAD_REQUEST,
+                    ProblemTypes.VALIDATION,
+                    "Invalid request",
+                    violation.field() + " " + violation.message(),
+                    request);
+            problem.setProperty("errors", List.of(violation));
+            return send(problem, null, request);
+        }
         ProblemDetail problem = problem(
                 HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request", describe(e), request);
         if (e.getCause() instanceof DatabindException databind
@@ -330,6 +349,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "a string";
         }
         if (type.isEnum()) {
+            // the constants' toString is their JSON name
             return "one of " + java.util.Arrays.toString(type.getEnumConstants());
         }
         if (type == java.util.UUID.class) {

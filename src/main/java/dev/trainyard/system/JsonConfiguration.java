@@ -8,6 +8,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -20,13 +21,14 @@ public class JsonConfiguration {
     /**
      * why: a typo such as {@code warmup_steps} or {@code "epochs": "5"} must be an error, not silently ignored or
      * coerced (the seed tutorial lost its warmup setting exactly that way), and a field sent twice must not let the
-     * last copy hide the first.
+     * last copy hide the first. A closed set (a model, a schedule type) is named, never picked by its index.
      */
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
         return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .withCoercionConfig(

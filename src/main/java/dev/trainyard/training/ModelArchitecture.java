@@ -1,5 +1,6 @@
 package dev.trainyard.training;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.schedule.LearningRateSchedule;
 import java.io.File;
 import java.io.IOException;
@@ -183,7 +184,14 @@ public enum ModelArchitecture {
         this.description = description;
     }
 
+    /** The name a job spec, a model card and the API use. */
+    @JsonValue
     public String id() {
+        return id;
+    }
+
+    @Override
+    public String toString() {
         return id;
     }
 

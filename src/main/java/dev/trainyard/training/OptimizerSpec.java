@@ -1,10 +1,11 @@
 package dev.trainyard.training;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.List;
+import java.util.Locale;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -22,37 +23,41 @@ import org.nd4j.linalg.learning.config.Sgd;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Optimizer settings")
 public record OptimizerSpec(
-        @Schema(
-                allowableValues = {"sgd", "adam", "adamw"},
-                defaultValue = "sgd")
-        String type,
+        @Schema(defaultValue = "sgd") Type type,
 
         @Schema(defaultValue = "0.9") Double momentum,
         @Schema(defaultValue = "true") Boolean nesterov,
         @Schema(defaultValue = "5.0E-4") Double weightDecay) {
 
-    static final String SGD = "sgd";
-    static final String ADAM = "adam";
-    static final String ADAMW = "adamw";
-    static final List<String> TYPES = List.of(SGD, ADAM, ADAMW);
+    /** The optimizers a job can name, by their JSON names. */
+    public enum Type {
+        SGD,
+        ADAM,
+        ADAMW;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public OptimizerSpec withDefaults() {
-        String effective = type == null ? SGD : type;
+        Type effective = type == null ? Type.SGD : type;
         double decay = weightDecay == null ? 5e-4 : weightDecay;
-        if (!SGD.equals(effective)) {
+        if (effective != Type.SGD) {
             return new OptimizerSpec(effective, null, null, decay);
         }
         return new OptimizerSpec(
-                SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov, decay);
+                Type.SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov, decay);
     }
 
     public void validate(String path, Violations violations) {
-        violations.requireOneOf(path + ".type", type, TYPES);
         if (momentum != null && (!Double.isFinite(momentum) || momentum < 0 || momentum >= 1)) {
             violations.add(path + ".momentum", "must be in [0, 1) (was " + momentum + ")");
         }
         violations.requireRate(path + ".weightDecay", weightDecay);
-        boolean sgd = type == null || SGD.equals(type);
+        boolean sgd = type == null || type == Type.SGD;
         if (!sgd && momentum != null) {
             violations.add(path + ".momentum", "applies to sgd only; Adam keeps its own moment estimates");
         }
@@ -71,7 +76,7 @@ public record OptimizerSpec(
     IUpdater updater(LearningRateSchedule schedule) {
         return switch (type) {
             case ADAM, ADAMW -> new Adam(schedule);
-            default -> momentum > 0 ? new Nesterovs(schedule, momentum) : new Sgd(schedule);
+            case SGD -> momentum > 0 ? new Nesterovs(schedule, momentum) : new Sgd(schedule);
         };
     }
 
@@ -82,6 +87,6 @@ public record OptimizerSpec(
      * (docs/results.md).
      */
     boolean decoupledWeightDecay() {
-        return ADAMW.equals(type);
+        return type == Type.ADAMW;
     }
 }

@@ -123,7 +123,7 @@ public final class TrainingBenchmark {
                 new ImageDecoder(new ImageProperties(25_000_000)),
                 Clock.systemUTC());
         long loadStart = System.nanoTime();
-        TrainTestSplit data = catalog.load(new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, null, null, null));
+        TrainTestSplit data = catalog.load(new DatasetSpec(DatasetSpec.Kind.IMAGEFOLDER, path, null, null, null, null));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         LabeledImages images = data.train();
         Normalization normalization = Normalization.of(images);
@@ -271,7 +271,7 @@ public final class TrainingBenchmark {
             Normalization normalization)
             throws InterruptedException, IOException {
         LabeledImages evaluated = catalog.load(
-                        new DatasetSpec(DatasetSpec.IMAGE_FOLDER, path, null, evalImages, null, null))
+                        new DatasetSpec(DatasetSpec.Kind.IMAGEFOLDER, path, null, evalImages, null, null))
                 .train();
         ModelArchitecture model = ModelArchitecture.byId(modelId).orElseThrow();
         Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, 10);

@@ -94,6 +94,8 @@ class JobApiTest {
             fraction for a whole number  | {"batchSize": 32.5}                                        | batchSize
             object for a number          | {"epochs": {}}                                             | epochs
             number for a string          | {"model": 5}                                               | model
+            an index for a name          | {"model": 1}                                               | model
+            an index for a schedule type | {"schedule": {"type": 0}}                                  | schedule.type
             """)
     void malformedBodiesAreRejectedWithTheField(String what, String body, String field) throws Exception {
         long before = jobCount();
@@ -169,6 +171,16 @@ class JobApiTest {
                 .andExpect(jsonPath("$.instance").value("/api/v1/jobs"))
                 .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.hasItem(field)));
         assertThat(jobCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aValueOutsideAClosedSetNamesTheSetAndShowsTheValueSafely() throws Exception {
+        submit(TestServer.ALICE, "{\"optimizer\": {\"type\": \"lbfgs\\u001b[31m\"}}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("urn:trainyard:problem:validation"))
+                .andExpect(jsonPath("$.errors[0].field").value("optimizer.type"))
+                .andExpect(jsonPath("$.errors[0].message")
+                        .value("must be one of [sgd, adam, adamw] (was 'lbfgs\\u001b[31m')"));
     }
 
     @Test

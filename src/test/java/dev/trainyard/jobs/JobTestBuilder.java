@@ -3,6 +3,7 @@ package dev.trainyard.jobs;
 import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.OptimizerSpec;
 import java.time.Instant;
 import java.util.UUID;
@@ -42,13 +43,13 @@ final class JobTestBuilder {
     JobSpec spec() {
         return new JobSpec(
                 "job-" + id,
-                "seednet",
+                ModelArchitecture.SEEDNET,
                 DatasetSpec.cifar10(100, null),
                 new AugmentSpec(4, true, true),
                 2,
                 32,
-                new OptimizerSpec("sgd", 0.9, true, 5e-4),
-                new ScheduleSpec("cosine-warmup", 0.1, 1, null, 0.0, 0.0),
+                new OptimizerSpec(OptimizerSpec.Type.SGD, 0.9, true, 5e-4),
+                new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.1, 1, null, 0.0, 0.0),
                 7L,
                 priority);
     }

@@ -10,7 +10,7 @@ class LearningRateScheduleTest {
 
     // the seed's configuration done right: 782 steps per epoch, 8 epochs of which 5 warm up, baseLr 0.5
     private static final int STEPS_PER_EPOCH = 782;
-    private final ScheduleSpec seed = new ScheduleSpec("cosine-warmup", 0.5, 5, null, 0.0, 0.0);
+    private final ScheduleSpec seed = new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.5, 5, null, 0.0, 0.0);
     private final LearningRateSchedule schedule = seed.toSchedule(8, STEPS_PER_EPOCH);
 
     @Test
@@ -49,7 +49,8 @@ class LearningRateScheduleTest {
 
     @Test
     void warmupStepsFormMatchesTheFormulaWithStartAndMinimumRates() {
-        LearningRateSchedule steps = new ScheduleSpec("cosine-warmup", 0.1, null, 20L, 0.01, 0.001).toSchedule(3, 100);
+        LearningRateSchedule steps =
+                new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.1, null, 20L, 0.01, 0.001).toSchedule(3, 100);
         assertThat(steps.warmupSteps()).isEqualTo(20);
         assertThat(steps.valueAt(0)).isEqualTo(0.01);
         assertThat(steps.valueAt(10)).isCloseTo(0.01 + 0.09 * 10 / 20, within(1e-15));
@@ -60,14 +61,16 @@ class LearningRateScheduleTest {
 
     @Test
     void constantKeepsTheBaseRate() {
-        LearningRateSchedule constant = new ScheduleSpec("constant", 0.02, null, null, null, null).toSchedule(2, 10);
+        LearningRateSchedule constant =
+                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.02, null, null, null, null).toSchedule(2, 10);
         assertThat(constant.valueAt(0)).isEqualTo(0.02);
         assertThat(constant.valueAt(19)).isEqualTo(0.02);
     }
 
     @Test
     void cosineStartsAtTheBaseRateWithoutWarmup() {
-        LearningRateSchedule cosine = new ScheduleSpec("cosine", 0.1, null, null, null, 0.0).toSchedule(1, 10);
+        LearningRateSchedule cosine =
+                new ScheduleSpec(ScheduleSpec.Type.COSINE, 0.1, null, null, null, 0.0).toSchedule(1, 10);
         assertThat(cosine.valueAt(0)).isEqualTo(0.1);
         assertThat(cosine.valueAt(5)).isCloseTo(0.05, within(1e-15));
     }
@@ -80,6 +83,7 @@ class LearningRateScheduleTest {
     @Test
     void warmupMustEndBeforeTheLastStep() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new ScheduleSpec("cosine-warmup", 0.1, null, 30L, 0.0, 0.0).toSchedule(3, 10));
+                .isThrownBy(() ->
+                        new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.1, null, 30L, 0.0, 0.0).toSchedule(3, 10));
     }
 }

@@ -60,7 +60,8 @@ class ScheduleControllerTest {
 
         assertThat(result).hasStatusOk().hasContentTypeCompatibleWith(MediaType.APPLICATION_JSON);
         JsonNode body = json.readTree(result.getResponse().getContentAsByteArray());
-        LearningRateSchedule trained = new ScheduleSpec("cosine-warmup", 0.1, 1, null, null, 0.001).toSchedule(3, 10);
+        LearningRateSchedule trained =
+                new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.1, 1, null, null, 0.001).toSchedule(3, 10);
         assertThat(body.get("totalSteps").asLong()).isEqualTo(30);
         assertThat(body.get("warmupSteps").asLong()).isEqualTo(10);
         assertThat(body.get("points")).hasSize(30);

@@ -53,7 +53,8 @@ class SchedulePreviewTest {
     @Test
     void fewerPointsThanTheTurningPointsAreRefused() {
         LearningRateSchedule warmup = new ScheduleSpec(null, 0.1, 1, null, null, null).toSchedule(10, 100);
-        LearningRateSchedule constant = new ScheduleSpec("constant", 0.1, null, null, null, null).toSchedule(10, 100);
+        LearningRateSchedule constant =
+                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.1, null, null, null, null).toSchedule(10, 100);
 
         assertThat(SchedulePreview.minimumPoints(warmup)).isEqualTo(4);
         assertThat(SchedulePreview.of(constant, 100, 2).points())
@@ -65,7 +66,8 @@ class SchedulePreviewTest {
 
     @Test
     void csvHasOneRowPerPoint() {
-        LearningRateSchedule schedule = new ScheduleSpec("constant", 0.5, null, null, null, null).toSchedule(1, 3);
+        LearningRateSchedule schedule =
+                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.5, null, null, null, null).toSchedule(1, 3);
 
         assertThat(SchedulePreview.of(schedule, 3, 10).toCsv()).isEqualTo("step,epoch,lr\n0,0,0.5\n1,0,0.5\n2,0,0.5\n");
     }

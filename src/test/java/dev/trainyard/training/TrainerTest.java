@@ -81,7 +81,7 @@ class TrainerTest {
                 new AugmentSpec(4, true, true),
                 epochs,
                 10,
-                new OptimizerSpec("sgd", 0.9, true, 5e-4),
+                new OptimizerSpec(OptimizerSpec.Type.SGD, 0.9, true, 5e-4),
                 schedule,
                 3,
                 JobFolder.at(jobDir),
@@ -92,8 +92,9 @@ class TrainerTest {
     void infiniteLossFailsAtOnceNamingTheStepAndRate() {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
 
-        assertThatThrownBy(() ->
-                        trainer.train(request(new ScheduleSpec("constant", 1e30, null, null, null, null), 2), recorder))
+        assertThatThrownBy(() -> trainer.train(
+                        request(new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 1e30, null, null, null, null), 2),
+                        recorder))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("learning rate 1.0E30")
                 .hasMessageContaining("at step " + recorder.steps.size());
@@ -110,8 +111,8 @@ class TrainerTest {
                 AugmentSpec.NONE,
                 1,
                 10,
-                new OptimizerSpec("sgd", 0.0, true, 5.0),
-                new ScheduleSpec("constant", 0.001, null, null, null, null),
+                new OptimizerSpec(OptimizerSpec.Type.SGD, 0.0, true, 5.0),
+                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.001, null, null, null, null),
                 3,
                 JobFolder.at(jobDir),
                 null);
@@ -126,8 +127,8 @@ class TrainerTest {
     void stopRequestEndsTheRunBeforeTheNextStep() throws Exception {
         Recorder recorder = new Recorder(3);
 
-        TrainingOutcome outcome =
-                trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5), recorder);
+        TrainingOutcome outcome = trainer.train(
+                request(new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.01, null, null, null, null), 5), recorder);
 
         assertThat(outcome).isEqualTo(TrainingOutcome.STOPPED);
         assertThat(recorder.steps).hasSize(3);
@@ -151,8 +152,9 @@ class TrainerTest {
             }
         };
 
-        assertThatThrownBy(() ->
-                        trainer.train(request(new ScheduleSpec("constant", 0.01, null, null, null, null), 5), recorder))
+        assertThatThrownBy(() -> trainer.train(
+                        request(new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.01, null, null, null, null), 5),
+                        recorder))
                 .isInstanceOf(InterruptedException.class);
 
         assertThat(Thread.interrupted())
@@ -167,7 +169,7 @@ class TrainerTest {
     @Test
     void everyStepReportsTheRateTheScheduleGivesForItsIndex() throws Exception {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
-        ScheduleSpec schedule = new ScheduleSpec("cosine-warmup", 0.05, null, 3L, 0.01, 0.001);
+        ScheduleSpec schedule = new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.05, null, 3L, 0.01, 0.001);
 
         assertThat(trainer.train(request(schedule, 2), recorder)).isEqualTo(TrainingOutcome.COMPLETED);
 
@@ -205,7 +207,7 @@ class TrainerTest {
     @ParameterizedTest
     @EnumSource(names = {"SEEDNET", "RESNET20"})
     void runResumedAfterACrashContinuesTheScheduleAndRepeatsNoEpoch(ModelArchitecture model) throws Exception {
-        ScheduleSpec schedule = new ScheduleSpec("cosine-warmup", 0.05, 1, null, 0.0, 0.0);
+        ScheduleSpec schedule = new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.05, 1, null, 0.0, 0.0);
         Recorder uninterrupted = new Recorder(Long.MAX_VALUE);
         trainer.train(
                 request(model, schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())), uninterrupted);
@@ -250,7 +252,9 @@ class TrainerTest {
     @EnumSource(names = {"SEEDNET", "RESNET20"})
     void checkpointRoundTripGivesTheSameNextStep(ModelArchitecture model) throws Exception {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
-        trainer.train(request(model, new ScheduleSpec("constant", 0.02, null, null, null, null), 1, jobDir), recorder);
+        trainer.train(
+                request(model, new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.02, null, null, null, null), 1, jobDir),
+                recorder);
         CheckpointStore store = new CheckpointStore(jobDir.resolve("checkpoints"));
         Checkpoint saved = recorder.checkpoints.get(recorder.checkpoints.size() - 1);
         Network original = model.restore(store.file(saved).toFile(), true);
@@ -293,7 +297,7 @@ class TrainerTest {
         assertThat(withoutPath.train(
                         request(
                                 ModelArchitecture.RESNET20,
-                                new ScheduleSpec("constant", 0.01, null, null, null, null),
+                                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.01, null, null, null, null),
                                 1,
                                 jobDir),
                         recorder))
