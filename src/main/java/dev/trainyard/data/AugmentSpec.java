@@ -1,8 +1,9 @@
 package dev.trainyard.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 /**
  * How training images are prepared: per-channel normalisation (all splits) and, for the training split only,
@@ -16,11 +17,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Normalisation and training-time augmentation")
 public record AugmentSpec(
-        @Schema(minimum = "0", maximum = "16", defaultValue = "4")
+        @Schema(defaultValue = "4") @Min(value = 0, message = CROP_RANGE) @Max(value = 16, message = CROP_RANGE)
         Integer randomCrop,
 
         @Schema(defaultValue = "true") Boolean horizontalFlip,
         @Schema(defaultValue = "true") Boolean normalize) {
+
+    static final String CROP_RANGE = "must be between 0 and 16 (was ${validatedValue})";
 
     public static final AugmentSpec NONE = new AugmentSpec(0, false, false);
 
@@ -29,9 +32,5 @@ public record AugmentSpec(
                 randomCrop == null ? 4 : randomCrop,
                 horizontalFlip == null ? Boolean.TRUE : horizontalFlip,
                 normalize == null ? Boolean.TRUE : normalize);
-    }
-
-    public void validate(String at, Violations violations) {
-        violations.requireRange(at + ".randomCrop", randomCrop, 0, 16);
     }
 }

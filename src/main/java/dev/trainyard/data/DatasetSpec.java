@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import java.util.Locale;
 
 /**
@@ -25,11 +28,16 @@ public record DatasetSpec(
 
         String path,
         String testPath,
-        Integer trainLimit,
-        Integer testLimit,
+        @Min(value = 1, message = LIMIT) Integer trainLimit,
+        @Min(value = 1, message = LIMIT) Integer testLimit,
 
-        @Schema(minimum = "0", maximum = "0.5", defaultValue = "0")
+        @Schema(defaultValue = "0")
+        @DecimalMin(value = "0", message = FRACTION)
+        @DecimalMax(value = "0.5", message = FRACTION)
         Double validationFraction) {
+
+    static final String LIMIT = "must be between 1 and 2147483647 (was ${validatedValue})";
+    static final String FRACTION = "must be between 0 and 0.5 (was ${validatedValue})";
 
     /** The kinds of dataset a job can name, by their JSON names. */
     public enum Kind {
@@ -60,13 +68,11 @@ public record DatasetSpec(
                 validationFraction == null ? 0.0 : validationFraction);
     }
 
-    /** Checks the spec's shape; {@link DatasetCatalog#checkFolders} checks the folders it names. */
+    /**
+     * Checks the rules between the spec's fields (its ranges are declared on them); {@link DatasetCatalog#checkFolders}
+     * checks the folders it names.
+     */
     public void validate(String at, Violations violations) {
-        violations.requireRange(at + ".trainLimit", trainLimit, 1, Integer.MAX_VALUE);
-        violations.requireRange(at + ".testLimit", testLimit, 1, Integer.MAX_VALUE);
-        if (validationFraction != null && !(validationFraction >= 0 && validationFraction <= 0.5)) {
-            violations.add(at + ".validationFraction", "must be between 0 and 0.5 (was " + validationFraction + ")");
-        }
         boolean imageFolder = name == Kind.IMAGEFOLDER;
         if (imageFolder && (path == null || path.isBlank())) {
             violations.add(

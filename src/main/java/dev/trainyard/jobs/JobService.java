@@ -4,6 +4,7 @@ import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.DiskSpace;
+import dev.trainyard.system.RequestValidation;
 import dev.trainyard.system.Sha256;
 import dev.trainyard.system.Violations;
 import dev.trainyard.training.Checkpoint;
@@ -44,6 +45,7 @@ public class JobService {
     private final JobFiles files;
     private final DiskSpace disk;
     private final PredictionService predictions;
+    private final RequestValidation validation;
     private final SecureRandom seeds = new SecureRandom();
 
     public JobService(
@@ -59,7 +61,9 @@ public class JobService {
             Clock clock,
             JobFiles files,
             PredictionService predictions,
-            DiskSpace disk) {
+            DiskSpace disk,
+            RequestValidation validation) {
+        this.validation = validation;
         this.disk = disk;
         this.files = files;
         this.predictions = predictions;
@@ -87,6 +91,7 @@ public class JobService {
      */
     public Submission submit(Caller caller, JobSpec submitted, String idempotencyKey) {
         Violations violations = new Violations();
+        validation.check(submitted, violations);
         submitted.validate(violations);
         if (submitted.dataset() != null) {
             datasets.checkFolders(submitted.dataset(), "dataset", violations);

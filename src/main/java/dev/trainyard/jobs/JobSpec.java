@@ -9,6 +9,9 @@ import dev.trainyard.system.Violations;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.OptimizerSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,21 +33,25 @@ public record JobSpec(
 
         @Schema(defaultValue = "seednet") ModelArchitecture model,
 
-        DatasetSpec dataset,
-        AugmentSpec augment,
+        @Valid DatasetSpec dataset,
+        @Valid AugmentSpec augment,
 
-        @Schema(minimum = "1", maximum = "1000", defaultValue = "10")
+        @Schema(defaultValue = "10") @Min(value = 1, message = EPOCHS) @Max(value = 1000, message = EPOCHS)
         Integer epochs,
 
-        @Schema(minimum = "1", maximum = "4096", defaultValue = "64")
+        @Schema(defaultValue = "64") @Min(value = 1, message = BATCH_SIZE) @Max(value = 4096, message = BATCH_SIZE)
         Integer batchSize,
 
-        OptimizerSpec optimizer,
-        ScheduleSpec schedule,
+        @Valid OptimizerSpec optimizer,
+        @Valid ScheduleSpec schedule,
         Long seed,
 
-        @Schema(minimum = "-100", maximum = "100", defaultValue = "0")
+        @Schema(defaultValue = "0") @Min(value = -100, message = PRIORITY) @Max(value = 100, message = PRIORITY)
         Integer priority) {
+
+    static final String EPOCHS = "must be between 1 and 1000 (was ${validatedValue})";
+    static final String BATCH_SIZE = "must be between 1 and 4096 (was ${validatedValue})";
+    static final String PRIORITY = "must be between -100 and 100 (was ${validatedValue})";
 
     static final int DEFAULT_EPOCHS = 10;
     static final int DEFAULT_BATCH_SIZE = 64;
@@ -66,7 +73,11 @@ public record JobSpec(
                 priority == null ? 0 : priority);
     }
 
-    /** Checks the spec as sent; rules that need the dataset's size are checked by {@link JobService}. */
+    /**
+     * Checks the rules between the spec's fields (its ranges are declared on them and checked by
+     * {@link dev.trainyard.system.RequestValidation}); rules that need the dataset's size are checked by
+     * {@link JobService}.
+     */
     void validate(Violations violations) {
         if (name != null && (name.isBlank() || name.length() > 100)) {
             violations.add("name", "must be 1 to 100 characters and not blank (was " + name.length() + ")");
@@ -79,17 +90,11 @@ public record JobSpec(
         if (dataset != null) {
             dataset.validate("dataset", violations);
         }
-        if (augment != null) {
-            augment.validate("augment", violations);
-        }
-        violations.requireRange("epochs", epochs, 1, 1000);
-        violations.requireRange("batchSize", batchSize, 1, 4096);
         if (optimizer != null) {
             optimizer.validate("optimizer", violations);
         }
         boolean epochsValid = epochs == null || (epochs >= 1 && epochs <= 1000);
         (schedule == null ? new ScheduleSpec(null, null, null, null, null, null) : schedule)
                 .validate("schedule", epochsValid ? (epochs == null ? DEFAULT_EPOCHS : epochs) : null, violations);
-        violations.requireRange("priority", priority, -100, 100);
     }
 }

@@ -4,6 +4,7 @@ import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.system.InvalidRequestException;
+import dev.trainyard.system.RequestValidation;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -30,9 +31,11 @@ class ScheduleController {
     private static final List<MediaType> OFFERED = List.of(MediaType.APPLICATION_JSON, CSV, SVG);
 
     private final DatasetCatalog datasets;
+    private final RequestValidation validation;
 
-    ScheduleController(DatasetCatalog datasets) {
+    ScheduleController(DatasetCatalog datasets, RequestValidation validation) {
         this.datasets = datasets;
+        this.validation = validation;
     }
 
     @PostMapping(
@@ -47,6 +50,7 @@ class ScheduleController {
             @RequestBody SchedulePreviewRequest request,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
         Violations violations = new Violations();
+        validation.check(request, violations);
         request.validate(violations);
         if (request.dataset() != null) {
             datasets.checkFolders(request.dataset(), "dataset", violations);

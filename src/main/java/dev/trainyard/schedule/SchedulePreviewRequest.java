@@ -2,6 +2,10 @@ package dev.trainyard.schedule;
 
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.system.Violations;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 
 /**
  * What to preview: a schedule over {@code epochs} epochs, with steps per epoch given directly or derived from a
@@ -12,29 +16,36 @@ import dev.trainyard.system.Violations;
  * @param maxPoints     at most this many points (2..100000, default 2000); longer schedules are thinned evenly
  */
 public record SchedulePreviewRequest(
-        ScheduleSpec schedule,
+        @Valid ScheduleSpec schedule,
+
+        @NotNull(message = "is required") @Min(value = 1, message = EPOCHS) @Max(value = 1000, message = EPOCHS)
         Integer epochs,
+
+        @Min(value = 1, message = STEPS) @Max(value = 1_000_000, message = STEPS)
         Integer stepsPerEpoch,
+
+        @Min(value = 1, message = BATCH_SIZE) @Max(value = 4096, message = BATCH_SIZE)
         Integer batchSize,
-        DatasetSpec dataset,
+
+        @Valid DatasetSpec dataset,
+
+        @Min(value = 2, message = POINTS) @Max(value = 100_000, message = POINTS)
         Integer maxPoints) {
+
+    static final String EPOCHS = "must be between 1 and 1000 (was ${validatedValue})";
+    static final String STEPS = "must be between 1 and 1000000 (was ${validatedValue})";
+    static final String BATCH_SIZE = "must be between 1 and 4096 (was ${validatedValue})";
+    static final String POINTS = "must be between 2 and 100000 (was ${validatedValue})";
 
     static final int DEFAULT_MAX_POINTS = 2000;
 
     void validate(Violations violations) {
-        if (epochs == null) {
-            violations.add("epochs", "is required");
-        }
-        violations.requireRange("epochs", epochs, 1, 1000);
         if ((stepsPerEpoch == null) == (batchSize == null)) {
             violations.add("stepsPerEpoch", "give exactly one of stepsPerEpoch and batchSize");
         }
         if (stepsPerEpoch != null && dataset != null) {
             violations.add("dataset", "applies with batchSize only; steps per epoch were given directly");
         }
-        violations.requireRange("stepsPerEpoch", stepsPerEpoch, 1, 1_000_000);
-        violations.requireRange("batchSize", batchSize, 1, 4096);
-        violations.requireRange("maxPoints", maxPoints, 2, 100_000);
         if (dataset != null) {
             dataset.validate("dataset", violations);
         }

@@ -3,8 +3,10 @@ package dev.trainyard.schedule;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.system.InvalidRequestException;
+import dev.trainyard.system.Rate;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.PositiveOrZero;
 
 /**
  * A learning-rate schedule as a client writes it. Unset fields take defaults ({@link #withDefaults()}).
@@ -21,11 +23,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record ScheduleSpec(
         @Schema(defaultValue = "cosine-warmup") Type type,
 
-        @Schema(defaultValue = "0.05") Double baseLr,
-        Integer warmupEpochs,
-        Long warmupSteps,
-        Double warmupStartLr,
-        Double minLr) {
+        @Schema(defaultValue = "0.05") @Rate Double baseLr,
+        @PositiveOrZero(message = AT_LEAST_0) Integer warmupEpochs,
+        @PositiveOrZero(message = AT_LEAST_0) Long warmupSteps,
+        @Rate Double warmupStartLr,
+        @Rate Double minLr) {
+
+    static final String AT_LEAST_0 = "must be >= 0 (was ${validatedValue})";
 
     /** The schedules a job can name, by their JSON names. */
     public enum Type {
@@ -76,9 +80,6 @@ public record ScheduleSpec(
      * @param epochs the job's epochs, or null when unknown or itself invalid
      */
     public void validate(String path, Integer epochs, Violations violations) {
-        violations.requireRate(path + ".baseLr", baseLr);
-        violations.requireRate(path + ".warmupStartLr", warmupStartLr);
-        violations.requireRate(path + ".minLr", minLr);
         Type effectiveType = type == null ? Type.COSINE_WARMUP : type;
         if (effectiveType != Type.COSINE_WARMUP) {
             rejectUnlessWarmup(path + ".warmupEpochs", warmupEpochs, effectiveType, violations);
@@ -91,12 +92,6 @@ public record ScheduleSpec(
         ScheduleSpec effective = withDefaults();
         if (warmupEpochs != null && warmupSteps != null) {
             violations.add(path + ".warmupEpochs", "give exactly one of warmupEpochs and warmupSteps, not both");
-        }
-        if (warmupEpochs != null && warmupEpochs < 0) {
-            violations.add(path + ".warmupEpochs", "must be >= 0 (was " + warmupEpochs + ")");
-        }
-        if (warmupSteps != null && warmupSteps < 0) {
-            violations.add(path + ".warmupSteps", "must be >= 0 (was " + warmupSteps + ")");
         }
         if (effectiveType == Type.COSINE_WARMUP
                 && effective.warmupEpochs() != null

@@ -24,12 +24,6 @@ public final class Violations {
         }
     }
 
-    public void requireOneOf(String field, String value, List<String> allowed) {
-        if (value != null && !allowed.contains(value)) {
-            add(field, "must be one of " + allowed + " (was '" + ClientText.shown(value) + "')");
-        }
-    }
-
     /** Throws {@link InvalidRequestException} when anything was found. */
     public void throwIfAny() {
         if (!found.isEmpty()) {

@@ -3,8 +3,11 @@ package dev.trainyard.training;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.schedule.LearningRateSchedule;
+import dev.trainyard.system.Rate;
 import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import java.util.Locale;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -25,9 +28,15 @@ import org.nd4j.linalg.learning.config.Sgd;
 public record OptimizerSpec(
         @Schema(defaultValue = "sgd") Type type,
 
-        @Schema(defaultValue = "0.9") Double momentum,
+        @Schema(defaultValue = "0.9")
+        @DecimalMin(value = "0", message = MOMENTUM)
+        @DecimalMax(value = "1", inclusive = false, message = MOMENTUM)
+        Double momentum,
+
         @Schema(defaultValue = "true") Boolean nesterov,
-        @Schema(defaultValue = "5.0E-4") Double weightDecay) {
+        @Schema(defaultValue = "5.0E-4") @Rate Double weightDecay) {
+
+    static final String MOMENTUM = "must be in [0, 1) (was ${validatedValue})";
 
     /** The optimizers a job can name, by their JSON names. */
     public enum Type {
@@ -53,10 +62,6 @@ public record OptimizerSpec(
     }
 
     public void validate(String path, Violations violations) {
-        if (momentum != null && (!Double.isFinite(momentum) || momentum < 0 || momentum >= 1)) {
-            violations.add(path + ".momentum", "must be in [0, 1) (was " + momentum + ")");
-        }
-        violations.requireRate(path + ".weightDecay", weightDecay);
         boolean sgd = type == null || type == Type.SGD;
         if (!sgd && momentum != null) {
             violations.add(path + ".momentum", "applies to sgd only; Adam keeps its own moment estimates");

@@ -7,6 +7,7 @@ import static org.mockito.BDDMockito.given;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.system.JsonConfiguration;
 import dev.trainyard.system.RequestBodies;
+import dev.trainyard.system.RequestValidation;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
         controllers = ScheduleController.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = RequestBodies.class))
 @AutoConfigureMockMvc(addFilters = false)
-@Import(JsonConfiguration.class)
+@Import({JsonConfiguration.class, RequestValidation.class})
 class ScheduleControllerTest {
 
     private static final String COSINE_WARMUP = """
@@ -113,6 +114,7 @@ class ScheduleControllerTest {
         JsonNode problem = json.readTree(result.getResponse().getContentAsByteArray());
         assertThat(problem.get("status").asInt()).isEqualTo(400);
         assertThat(problem.get("errors").findValuesAsString("field")).contains("epochs");
+        assertThat(problem.get("errors").findValuesAsString("message")).contains("must be between 1 and 1000 (was 0)");
     }
 
     @Test
