@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The executor's side of a job's life: claim, lease, progress, results and the end state. Every write after the
@@ -225,23 +227,29 @@ public class JobLifecycle {
     }
 
     /**
-     * Moves the leased job to its end state; the job's training gauges go away. A job that SUCCEEDED then keeps the
-     * checkpoints {@code trainyard.checkpoints.keep-after-success} names.
+     * Moves the leased job to its end state; the job's training gauges go away. A job that SUCCEEDED keeps only the
+     * checkpoints {@code trainyard.checkpoints.keep-after-success} names, and the end state and the dropped records
+     * commit together: no client sees a finished job with checkpoints about to go.
      *
      * @return the checkpoints no longer recorded, whose files the caller deletes
      */
+    @Transactional
     public List<Checkpoint> finish(Lease lease, JobState end, Job.JobError error) {
+        hold(lease);
         Job job = jobs.findById(lease.jobId()).orElseThrow(() -> new LeaseLostException(lease));
-        if (job.state() != JobState.RUNNING || job.attempt() != lease.attempt()) {
-            throw new LeaseLostException(lease);
-        }
         job.requireMove(end);
         metrics.trainingEnded(lease.jobId());
+        List<Checkpoint> dropped = end == JobState.SUCCEEDED ? keepAfterSuccess(lease.jobId()) : List.of();
         if (!jobs.finish(lease, end, error, clock.instant())) {
             throw new LeaseLostException(lease);
         }
-        meters.completed(end);
-        return end == JobState.SUCCEEDED ? keepAfterSuccess(lease.jobId()) : List.of();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                meters.completed(end);
+            }
+        });
+        return dropped;
     }
 
     private List<Checkpoint> keepAfterSuccess(UUID jobId) {
