@@ -11,10 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,19 +24,11 @@ import org.springframework.test.web.servlet.MockMvc;
  * moves on a settable clock; housekeeping runs when the test says.
  */
 @SpringBootTest
+@Import(SettableClock.InContext.class)
 @AutoConfigureMockMvc
 class IdempotencyPurgeTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class MovableTime {
-        @Bean
-        @Primary
-        SettableClock settableClock() {
-            return SettableClock.startingNow();
-        }
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

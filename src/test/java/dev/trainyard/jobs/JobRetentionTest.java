@@ -13,10 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * moves on a settable clock; housekeeping runs when the test says.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(SettableClock.InContext.class)
 class JobRetentionTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
@@ -36,15 +35,6 @@ class JobRetentionTest {
         TestServer.register(registry, DATA_DIR, "1");
         registry.add("trainyard.jobs.retention", () -> "1h");
         registry.add("trainyard.checkpoints.keep-after-success", () -> "none");
-    }
-
-    @TestConfiguration(proxyBeanMethods = false)
-    static class MovableTime {
-        @Bean
-        @Primary
-        SettableClock settableClock() {
-            return SettableClock.startingNow();
-        }
     }
 
     @Autowired

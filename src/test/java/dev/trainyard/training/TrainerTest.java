@@ -45,17 +45,21 @@ class TrainerTest {
         TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.ONEDNN, 1, 2);
         Dl4jRuntime runtime = new Dl4jRuntime(properties);
         trainer = new Trainer(
-                new DatasetCatalog(
-                        new DataDirectory(new TrainyardProperties(DATA_DIR)),
-                        new Cifar10Properties(
-                                URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                        new DecodedCacheProperties(4),
-                        new ImageDecoder(new ImageProperties(25_000_000)),
-                        Clock.systemUTC()),
+                catalog(),
                 properties,
                 runtime,
                 new ConvolutionPath(oneDnn = OneDnnLibrary.load()),
                 JsonMapper.builder().build());
+    }
+
+    /** The fixture's datasets; CIFAR-10's download address points nowhere, so nothing is fetched. */
+    private static DatasetCatalog catalog() {
+        return new DatasetCatalog(
+                new DataDirectory(new TrainyardProperties(DATA_DIR)),
+                new Cifar10Properties(URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
+                new DecodedCacheProperties(4),
+                new ImageDecoder(new ImageProperties(25_000_000)),
+                Clock.systemUTC());
     }
 
     private final Path jobDir =
@@ -281,13 +285,7 @@ class TrainerTest {
     void aRunWithoutTheOneDnnPathTrainsOnDl4jsAndItsRecordSaysWhy() throws Exception {
         TrainingProperties properties = new TrainingProperties(true, TrainingProperties.Convolutions.DL4J, 1, 2);
         Trainer withoutPath = new Trainer(
-                new DatasetCatalog(
-                        new DataDirectory(new TrainyardProperties(DATA_DIR)),
-                        new Cifar10Properties(
-                                URI.create("http://127.0.0.1:9/x"), "0".repeat(64), Duration.ofSeconds(1)),
-                        new DecodedCacheProperties(4),
-                        new ImageDecoder(new ImageProperties(25_000_000)),
-                        Clock.systemUTC()),
+                catalog(),
                 properties,
                 new Dl4jRuntime(properties),
                 new ConvolutionPath(OneDnnLibrary.unavailable("switched off (trainyard.training.convolutions=dl4j)")),
