@@ -1,7 +1,6 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.security.Caller;
-import dev.trainyard.system.ClientText;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.training.Checkpoint;
@@ -212,26 +211,25 @@ class JobController {
     ResponseEntity<Resource> model(
             @AuthenticationPrincipal Caller caller,
             @PathVariable UUID id,
-            @Parameter(description = "last or best") @RequestParam(defaultValue = "last") String which)
+            @Parameter(description = "last or best") @RequestParam(defaultValue = "last") ModelChoice which)
             throws IOException {
         Job job = jobs.get(caller, id);
-        Resource model;
-        if ("best".equals(which)) {
-            CheckpointStore store = new CheckpointStore(artifacts.folder(id).checkpoints());
-            Path best = JobLifecycle.best(jobs.checkpoints(job))
-                    .map(store::file)
-                    .orElseThrow(() -> new ModelNotReadyException(id, job.state()));
-            model = new ByteArrayResource(ModelExport.of(job.spec().model(), best));
-        } else if ("last".equals(which)) {
-            Path file = artifacts.folder(id).model();
-            if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
-                throw new ModelNotReadyException(id, job.state());
+        Resource model = switch (which) {
+            case BEST -> {
+                CheckpointStore store = new CheckpointStore(artifacts.folder(id).checkpoints());
+                Path best = JobLifecycle.best(jobs.checkpoints(job))
+                        .map(store::file)
+                        .orElseThrow(() -> new ModelNotReadyException(id, job.state()));
+                yield new ByteArrayResource(ModelExport.of(job.spec().model(), best));
             }
-            model = new FileSystemResource(file);
-        } else {
-            throw InvalidRequestException.of(
-                    "which", "must be 'last' or 'best' (was '" + ClientText.shown(which) + "')");
-        }
+            case LAST -> {
+                Path file = artifacts.folder(id).model();
+                if (job.state() != JobState.SUCCEEDED || !Files.isRegularFile(file)) {
+                    throw new ModelNotReadyException(id, job.state());
+                }
+                yield new FileSystemResource(file);
+            }
+        };
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(

@@ -137,5 +137,9 @@ class JobControllerTest {
 
         assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentTypeCompatibleWith("application/problem+json");
         assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("which");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.detail")
+                .isEqualTo("parameter 'which' must be one of [last, best] (was 'first')");
     }
 }
