@@ -310,10 +310,11 @@ public class Trainer {
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             try (INDArray probabilities = network.output(batch.getFeatures());
-                    INDArray ofLabels = probabilities.mul(batch.getLabels()).sum(1);
-                    INDArray logs = Transforms.log(Transforms.max(ofLabels, 1e-12, false), false)) {
+                    INDArray ofLabels = probabilities.mul(batch.getLabels()).sum(1)) {
                 evaluation.eval(batch.getLabels(), probabilities);
-                lossSum -= logs.sumNumber().doubleValue();
+                // in place, so the one array closed above is the one the logs end in
+                Transforms.log(Transforms.max(ofLabels, 1e-12, false), false);
+                lossSum -= ofLabels.sumNumber().doubleValue();
             }
             release(batch);
         }
