@@ -310,11 +310,10 @@ public class Trainer {
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             try (INDArray probabilities = network.output(batch.getFeatures());
-                    INDArray ofLabels = probabilities.mul(batch.getLabels()).sum(1)) {
+                    INDArray ofLabels = probabilities.mul(batch.getLabels()).sum(1);
+                    INDArray logs = Transforms.log(Transforms.max(ofLabels, 1e-12, false), false)) {
                 evaluation.eval(batch.getLabels(), probabilities);
-                // in place, so the one array closed above is the one the logs end in
-                Transforms.log(Transforms.max(ofLabels, 1e-12, false), false);
-                lossSum -= ofLabels.sumNumber().doubleValue();
+                lossSum -= logs.sumNumber().doubleValue();
             }
             release(batch);
         }
