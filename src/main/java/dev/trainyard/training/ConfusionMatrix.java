@@ -2,7 +2,6 @@ package dev.trainyard.training;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.evaluation.classification.Evaluation;
 
 /**
  * How a trained network classifies one split: {@code counts[actual][predicted]} with per-class accuracy.
@@ -15,17 +14,6 @@ import org.nd4j.evaluation.classification.Evaluation;
  */
 public record ConfusionMatrix(
         String split, List<String> classes, int[][] counts, List<Double> perClassAccuracy, double accuracy) {
-
-    /** The matrix DL4J's evaluation counted, {@code counts[actual][predicted]}. */
-    static ConfusionMatrix of(String split, List<String> classes, Evaluation evaluation) {
-        int[][] counts = new int[classes.size()][classes.size()];
-        for (int actual = 0; actual < classes.size(); actual++) {
-            for (int predicted = 0; predicted < classes.size(); predicted++) {
-                counts[actual][predicted] = evaluation.getConfusionMatrix().getCount(actual, predicted);
-            }
-        }
-        return of(split, classes, counts);
-    }
 
     static ConfusionMatrix of(String split, List<String> classes, int[][] counts) {
         List<Double> perClass = new ArrayList<>();
