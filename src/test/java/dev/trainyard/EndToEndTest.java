@@ -206,7 +206,8 @@ class EndToEndTest {
         ApiClient bob = new ApiClient(port, TestServer.BOB);
         ApiClient scraper = new ApiClient(port, null);
         HttpResponse<String> created = bob.post("/api/v1/jobs", """
-                {"name": "long", "epochs": 500, "batchSize": 8, "dataset": {"trainLimit": 300, "testLimit": 10}}""");
+                {"name": "long", "epochs": 500, "batchSize": 8, "dataset": {"trainLimit": 300, "testLimit": 10},
+                 "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""");
         String location = created.headers().firstValue("Location").orElseThrow();
         String id = bob.json(created).get("id").asString();
         bob.poll(

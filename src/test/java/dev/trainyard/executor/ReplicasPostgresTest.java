@@ -222,7 +222,8 @@ class ReplicasPostgresTest {
         ApiClient worker = inProcess("replica-1");
         ApiClient apiOnly = inProcess("replica-2", "0");
         String id = submit(apiOnly, """
-                {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40}}""");
+                {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40},
+                 "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""");
         worker.poll(
                 "/api/v1/jobs/" + id,
                 Duration.ofMinutes(1),
@@ -245,7 +246,8 @@ class ReplicasPostgresTest {
         Cifar10Fixture.write(storage.resolve("datasets"), 200, 40, 5);
         ApiClient replica = childProcess("replica-1");
         String id = submit(replica, """
-                {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40}}""");
+                {"epochs": 20, "batchSize": 10, "dataset": {"trainLimit": 1000, "testLimit": 40},
+                 "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""");
         replica.poll(
                 "/api/v1/jobs/" + id,
                 Duration.ofMinutes(2),

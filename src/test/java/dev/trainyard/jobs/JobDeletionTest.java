@@ -108,7 +108,8 @@ class JobDeletionTest {
     @Test
     void queuedAndRunningJobsAreNotDeletedUntilCancelled() throws Exception {
         String running = submit("""
-                {"epochs": 500, "batchSize": 10, "dataset": {"trainLimit": 100, "testLimit": 10}}""");
+                {"epochs": 500, "batchSize": 10, "dataset": {"trainLimit": 100, "testLimit": 10},
+                 "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""");
         alice().poll(
                         "/api/v1/jobs/" + running,
                         Duration.ofMinutes(1),
