@@ -22,9 +22,6 @@ import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Carries one job's training reports to the job table and the metrics: steps are buffered and written together
@@ -245,9 +242,10 @@ final class JobRun implements TrainingObserver {
                 pendingCheckpoints.remove(0);
                 deleteFiles(dropped);
             }
-        } catch (TransientDataAccessException
-                | DataAccessResourceFailureException
-                | CannotCreateTransactionException e) {
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.causedBy(e)) {
+                throw e;
+            }
             log.warn("Job {}: progress kept in memory, the database is unavailable ({})", jobId, e.getMessage());
         }
     }
@@ -279,9 +277,10 @@ final class JobRun implements TrainingObserver {
         }
         try {
             lifecycle.requireHeld(lease);
-        } catch (TransientDataAccessException
-                | DataAccessResourceFailureException
-                | CannotCreateTransactionException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof LeaseLostException || !DatabaseOutage.causedBy(e)) {
+                throw e;
+            }
             throw new LeaseLostException(lease);
         }
     }

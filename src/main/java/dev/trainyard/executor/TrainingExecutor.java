@@ -316,6 +316,16 @@ public class TrainingExecutor implements SmartLifecycle {
                                         + "resume from it"));
                 return;
             }
+            if (e instanceof RuntimeException failure && DatabaseOutage.causedBy(failure)) {
+                log.warn(
+                        "Stopped job {}: the database is unavailable ({}); it resumes when its lease expires",
+                        id,
+                        failure.getMessage());
+                run.log(
+                        "attempt %d stopped: the database is unavailable; the job resumes from its last checkpoint",
+                        job.attempt());
+                return;
+            }
             log.error("Job {} failed", id, e);
             end(
                     run,
