@@ -2,7 +2,6 @@ package dev.trainyard.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -23,6 +22,7 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Dataset, limits and validation split")
+@ConsistentDataset
 public record DatasetSpec(
         @Schema(defaultValue = "cifar10") Kind name,
 
@@ -53,6 +53,9 @@ public record DatasetSpec(
         }
     }
 
+    /** A dataset that sets nothing: CIFAR-10, all of it, no validation split. */
+    public static final DatasetSpec UNSET = new DatasetSpec(null, null, null, null, null, null);
+
     /** CIFAR-10 with optional limits and no validation split. */
     public static DatasetSpec cifar10(Integer trainLimit, Integer testLimit) {
         return new DatasetSpec(Kind.CIFAR10, null, null, trainLimit, testLimit, null);
@@ -66,25 +69,5 @@ public record DatasetSpec(
                 trainLimit,
                 testLimit,
                 validationFraction == null ? 0.0 : validationFraction);
-    }
-
-    /**
-     * Checks the rules between the spec's fields (its ranges are declared on them); {@link DatasetCatalog#checkFolders}
-     * checks the folders it names.
-     */
-    public void validate(String at, Violations violations) {
-        boolean imageFolder = name == Kind.IMAGEFOLDER;
-        if (imageFolder && (path == null || path.isBlank())) {
-            violations.add(
-                    at + ".path",
-                    "is required for an imagefolder dataset: a folder under the data "
-                            + "directory's datasets/ with one sub-folder per class");
-        }
-        if (!imageFolder && path != null) {
-            violations.add(at + ".path", "applies to imagefolder datasets only; remove it");
-        }
-        if (!imageFolder && testPath != null) {
-            violations.add(at + ".testPath", "applies to imagefolder datasets only; remove it");
-        }
     }
 }

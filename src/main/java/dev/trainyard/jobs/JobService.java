@@ -92,7 +92,6 @@ public class JobService {
     public Submission submit(Caller caller, JobSpec submitted, String idempotencyKey) {
         Violations violations = new Violations();
         validation.check(submitted, violations);
-        submitted.validate(violations);
         if (submitted.dataset() != null) {
             datasets.checkFolders(submitted.dataset(), "dataset", violations);
         }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.trainyard.data.AugmentSpec;
 import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.schedule.ScheduleSpec;
-import dev.trainyard.system.ClientText;
-import dev.trainyard.system.Violations;
+import dev.trainyard.schedule.ScheduledRun;
+import dev.trainyard.schedule.WarmupEndsBeforeLastEpoch;
+import dev.trainyard.system.Label;
 import dev.trainyard.training.ModelArchitecture;
 import dev.trainyard.training.OptimizerSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -28,8 +29,9 @@ import java.util.function.LongSupplier;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "A training job")
+@WarmupEndsBeforeLastEpoch
 public record JobSpec(
-        @Schema(maxLength = 100) String name,
+        @Schema(maxLength = Label.MAX_LENGTH) @Label String name,
 
         @Schema(defaultValue = "seednet") ModelArchitecture model,
 
@@ -47,7 +49,8 @@ public record JobSpec(
         Long seed,
 
         @Schema(defaultValue = "0") @Min(value = -100, message = PRIORITY) @Max(value = 100, message = PRIORITY)
-        Integer priority) {
+        Integer priority)
+        implements ScheduledRun {
 
     static final String EPOCHS = "must be between 1 and 1000 (was ${validatedValue})";
     static final String BATCH_SIZE = "must be between 1 and 4096 (was ${validatedValue})";
@@ -58,8 +61,7 @@ public record JobSpec(
 
     public JobSpec withDefaults(LongSupplier seeds) {
         ModelArchitecture effectiveModel = model == null ? ModelArchitecture.SEEDNET : model;
-        DatasetSpec effectiveDataset =
-                (dataset == null ? new DatasetSpec(null, null, null, null, null, null) : dataset).withDefaults();
+        DatasetSpec effectiveDataset = (dataset == null ? DatasetSpec.UNSET : dataset).withDefaults();
         return new JobSpec(
                 name == null ? effectiveModel + " on " + effectiveDataset.name() : name,
                 effectiveModel,
@@ -68,33 +70,13 @@ public record JobSpec(
                 epochs == null ? DEFAULT_EPOCHS : epochs,
                 batchSize == null ? DEFAULT_BATCH_SIZE : batchSize,
                 (optimizer == null ? new OptimizerSpec(null, null, null, null) : optimizer).withDefaults(),
-                (schedule == null ? new ScheduleSpec(null, null, null, null, null, null) : schedule).withDefaults(),
+                (schedule == null ? ScheduleSpec.UNSET : schedule).withDefaults(),
                 seed == null ? seeds.getAsLong() : seed,
                 priority == null ? 0 : priority);
     }
 
-    /**
-     * Checks the rules between the spec's fields (its ranges are declared on them and checked by
-     * {@link dev.trainyard.system.RequestValidation}); rules that need the dataset's size are checked by
-     * {@link JobService}.
-     */
-    void validate(Violations violations) {
-        if (name != null && (name.isBlank() || name.length() > 100)) {
-            violations.add("name", "must be 1 to 100 characters and not blank (was " + name.length() + ")");
-        } else if (name != null && ClientText.hasUnsafe(name)) {
-            violations.add(
-                    "name",
-                    "must not contain control or format characters (line breaks, tabs, NUL, terminal "
-                            + "escapes, bidirectional overrides)");
-        }
-        if (dataset != null) {
-            dataset.validate("dataset", violations);
-        }
-        if (optimizer != null) {
-            optimizer.validate("optimizer", violations);
-        }
-        boolean epochsValid = epochs == null || (epochs >= 1 && epochs <= 1000);
-        (schedule == null ? new ScheduleSpec(null, null, null, null, null, null) : schedule)
-                .validate("schedule", epochsValid ? (epochs == null ? DEFAULT_EPOCHS : epochs) : null, violations);
+    @Override
+    public Integer epochsToSchedule() {
+        return epochs == null ? DEFAULT_EPOCHS : epochs;
     }
 }

@@ -51,7 +51,6 @@ class ScheduleController {
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
         Violations violations = new Violations();
         validation.check(request, violations);
-        request.validate(violations);
         if (request.dataset() != null) {
             datasets.checkFolders(request.dataset(), "dataset", violations);
         }
@@ -59,13 +58,10 @@ class ScheduleController {
         int stepsPerEpoch = request.stepsPerEpoch() != null
                 ? request.stepsPerEpoch()
                 : Minibatches.stepsPerEpoch(
-                        datasets.trainSize((request.dataset() == null
-                                        ? new DatasetSpec(null, null, null, null, null, null)
-                                        : request.dataset())
-                                .withDefaults()),
+                        datasets.trainSize(
+                                (request.dataset() == null ? DatasetSpec.UNSET : request.dataset()).withDefaults()),
                         request.batchSize());
-        ScheduleSpec schedule =
-                request.schedule() == null ? new ScheduleSpec(null, null, null, null, null, null) : request.schedule();
+        ScheduleSpec schedule = request.schedule() == null ? ScheduleSpec.UNSET : request.schedule();
         schedule.requireFits(request.epochs(), stepsPerEpoch);
         LearningRateSchedule trained = schedule.toSchedule(request.epochs(), stepsPerEpoch);
         int maxPoints = request.maxPoints() == null ? SchedulePreviewRequest.DEFAULT_MAX_POINTS : request.maxPoints();

@@ -1,7 +1,6 @@
 package dev.trainyard.schedule;
 
 import dev.trainyard.data.DatasetSpec;
-import dev.trainyard.system.Violations;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -15,6 +14,8 @@ import jakarta.validation.constraints.NotNull;
  * @param batchSize     with dataset (default cifar10): steps per epoch = ceil(training images / batchSize)
  * @param maxPoints     at most this many points (2..100000, default 2000); longer schedules are thinned evenly
  */
+@ConsistentPreview
+@WarmupEndsBeforeLastEpoch
 public record SchedulePreviewRequest(
         @Valid ScheduleSpec schedule,
 
@@ -30,7 +31,8 @@ public record SchedulePreviewRequest(
         @Valid DatasetSpec dataset,
 
         @Min(value = 2, message = POINTS) @Max(value = 100_000, message = POINTS)
-        Integer maxPoints) {
+        Integer maxPoints)
+        implements ScheduledRun {
 
     static final String EPOCHS = "must be between 1 and 1000 (was ${validatedValue})";
     static final String STEPS = "must be between 1 and 1000000 (was ${validatedValue})";
@@ -39,18 +41,8 @@ public record SchedulePreviewRequest(
 
     static final int DEFAULT_MAX_POINTS = 2000;
 
-    void validate(Violations violations) {
-        if ((stepsPerEpoch == null) == (batchSize == null)) {
-            violations.add("stepsPerEpoch", "give exactly one of stepsPerEpoch and batchSize");
-        }
-        if (stepsPerEpoch != null && dataset != null) {
-            violations.add("dataset", "applies with batchSize only; steps per epoch were given directly");
-        }
-        if (dataset != null) {
-            dataset.validate("dataset", violations);
-        }
-        boolean epochsValid = epochs != null && epochs >= 1 && epochs <= 1000;
-        (schedule == null ? new ScheduleSpec(null, null, null, null, null, null) : schedule)
-                .validate("schedule", epochsValid ? epochs : null, violations);
+    @Override
+    public Integer epochsToSchedule() {
+        return epochs;
     }
 }

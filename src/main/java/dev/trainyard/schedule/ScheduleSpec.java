@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Rate;
-import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.PositiveOrZero;
 
@@ -20,6 +19,7 @@ import jakarta.validation.constraints.PositiveOrZero;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Learning-rate schedule by optimizer step")
+@ConsistentSchedule
 public record ScheduleSpec(
         @Schema(defaultValue = "cosine-warmup") Type type,
 
@@ -55,6 +55,9 @@ public record ScheduleSpec(
 
     static final double DEFAULT_BASE_LR = 0.05;
 
+    /** A schedule that sets nothing: every field takes its default. */
+    public static final ScheduleSpec UNSET = new ScheduleSpec(null, null, null, null, null, null);
+
     /** The effective schedule: the type's defaults filled in, fields that do not apply to the type left out. */
     public ScheduleSpec withDefaults() {
         Type effectiveType = type == null ? Type.COSINE_WARMUP : type;
@@ -74,62 +77,8 @@ public record ScheduleSpec(
     }
 
     /**
-     * Checks this schedule as sent (before defaults) against the job's epoch count.
-     *
-     * @param path   the JSON path of this object in the request, for messages
-     * @param epochs the job's epochs, or null when unknown or itself invalid
-     */
-    public void validate(String path, Integer epochs, Violations violations) {
-        Type effectiveType = type == null ? Type.COSINE_WARMUP : type;
-        if (effectiveType != Type.COSINE_WARMUP) {
-            rejectUnlessWarmup(path + ".warmupEpochs", warmupEpochs, effectiveType, violations);
-            rejectUnlessWarmup(path + ".warmupSteps", warmupSteps, effectiveType, violations);
-            rejectUnlessWarmup(path + ".warmupStartLr", warmupStartLr, effectiveType, violations);
-        }
-        if (effectiveType == Type.CONSTANT && minLr != null) {
-            violations.add(path + ".minLr", "does not apply to a constant schedule; remove it");
-        }
-        ScheduleSpec effective = withDefaults();
-        if (warmupEpochs != null && warmupSteps != null) {
-            violations.add(path + ".warmupEpochs", "give exactly one of warmupEpochs and warmupSteps, not both");
-        }
-        if (effectiveType == Type.COSINE_WARMUP
-                && effective.warmupEpochs() != null
-                && epochs != null
-                && epochs <= effective.warmupEpochs()) {
-            violations.add(
-                    path + ".warmupEpochs",
-                    "must be less than epochs (" + epochs + "), so that the cosine "
-                            + "phase has at least one epoch (was " + effective.warmupEpochs() + ")");
-        }
-        if (isRate(effective.baseLr())
-                && isRate(effective.warmupStartLr())
-                && effective.baseLr() <= effective.warmupStartLr()) {
-            violations.add(
-                    path + ".baseLr",
-                    "must be greater than warmupStartLr (" + effective.warmupStartLr() + ") so that warmup rises (was "
-                            + effective.baseLr() + ")");
-        }
-        if (isRate(effective.baseLr()) && isRate(effective.minLr()) && effective.minLr() > effective.baseLr()) {
-            violations.add(
-                    path + ".minLr",
-                    "must not exceed baseLr (" + effective.baseLr() + ") (was " + effective.minLr() + ")");
-        }
-    }
-
-    private static boolean isRate(Double value) {
-        return value != null && Double.isFinite(value) && value >= 0;
-    }
-
-    private static void rejectUnlessWarmup(String field, Object value, Type type, Violations violations) {
-        if (value != null) {
-            violations.add(field, "applies to cosine-warmup only, not to " + type + "; remove it");
-        }
-    }
-
-    /**
      * Refuses a warmup in steps that does not end before the run's last step; other rules are checked by
-     * {@link #validate}, but this one needs the run's length.
+     * {@link ConsistentSchedule} and {@link WarmupEndsBeforeLastEpoch}, but this one needs the run's length.
      *
      * @throws InvalidRequestException naming {@code schedule.warmupSteps}
      */

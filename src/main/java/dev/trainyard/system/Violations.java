@@ -12,18 +12,6 @@ public final class Violations {
         found.add(new FieldViolation(field, message));
     }
 
-    public void requireRange(String field, Number value, long min, long max) {
-        if (value != null && (value.longValue() < min || value.longValue() > max)) {
-            add(field, "must be between " + min + " and " + max + " (was " + value + ")");
-        }
-    }
-
-    public void requireRate(String field, Double value) {
-        if (value != null && (!Double.isFinite(value) || value < 0)) {
-            add(field, "must be a finite number >= 0 (was " + value + ")");
-        }
-    }
-
     /** Throws {@link InvalidRequestException} when anything was found. */
     public void throwIfAny() {
         if (!found.isEmpty()) {

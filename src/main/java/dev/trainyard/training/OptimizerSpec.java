@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.system.Rate;
-import dev.trainyard.system.Violations;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -25,6 +24,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "Optimizer settings")
+@ConsistentOptimizer
 public record OptimizerSpec(
         @Schema(defaultValue = "sgd") Type type,
 
@@ -59,22 +59,6 @@ public record OptimizerSpec(
         }
         return new OptimizerSpec(
                 Type.SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov, decay);
-    }
-
-    public void validate(String path, Violations violations) {
-        boolean sgd = type == null || type == Type.SGD;
-        if (!sgd && momentum != null) {
-            violations.add(path + ".momentum", "applies to sgd only; Adam keeps its own moment estimates");
-        }
-        if (!sgd && nesterov != null) {
-            violations.add(path + ".nesterov", "applies to sgd only");
-        }
-        if (sgd && Boolean.FALSE.equals(nesterov) && (momentum == null || momentum > 0)) {
-            violations.add(
-                    path + ".nesterov",
-                    "classical (non-Nesterov) momentum is not available; use "
-                            + "\"nesterov\": true, or \"momentum\": 0 for plain SGD");
-        }
     }
 
     /** DL4J's updater for this optimizer, driven by {@code schedule}. Call on the effective spec. */

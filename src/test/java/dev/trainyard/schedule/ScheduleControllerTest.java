@@ -9,6 +9,8 @@ import dev.trainyard.system.JsonConfiguration;
 import dev.trainyard.system.RequestBodies;
 import dev.trainyard.system.RequestValidation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -115,6 +117,24 @@ class ScheduleControllerTest {
         assertThat(problem.get("status").asInt()).isEqualTo(400);
         assertThat(problem.get("errors").findValuesAsString("field")).contains("epochs");
         assertThat(problem.get("errors").findValuesAsString("message")).contains("must be between 1 and 1000 (was 0)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            neither steps nor batch | {"epochs": 2}                                                    | stepsPerEpoch         | give exactly one of stepsPerEpoch and batchSize
+            both steps and batch    | {"epochs": 2, "stepsPerEpoch": 10, "batchSize": 64}              | stepsPerEpoch         | give exactly one of stepsPerEpoch and batchSize
+            a dataset with steps    | {"epochs": 2, "stepsPerEpoch": 10, "dataset": {"testLimit": 5}}  | dataset               | applies with batchSize only; steps per epoch were given directly
+            warmup the whole run    | {"epochs": 2, "stepsPerEpoch": 10, "schedule": {"warmupEpochs": 2}} | schedule.warmupEpochs | must be less than epochs (2), so that the cosine phase has at least one epoch (was 2)
+            a warmup that falls     | {"epochs": 2, "stepsPerEpoch": 10, "schedule": {"warmupStartLr": 0.5}} | schedule.baseLr | must be greater than warmupStartLr (0.5) so that warmup rises (was 0.05)
+            """)
+    void aPreviewBreakingARuleBetweenFieldsNamesTheField(String what, String body, String field, String message) {
+        MvcTestResult result = preview(body, null);
+
+        assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentTypeCompatibleWith("application/problem+json");
+        JsonNode errors =
+                json.readTree(result.getResponse().getContentAsByteArray()).get("errors");
+        assertThat(errors.findValuesAsString("field")).containsExactly(field);
+        assertThat(errors.findValuesAsString("message")).containsExactly(message);
     }
 
     @Test
