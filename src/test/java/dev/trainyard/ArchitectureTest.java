@@ -27,6 +27,18 @@ class ArchitectureTest {
                     "jakarta.servlet..",
                     "org.springframework.jdbc..");
 
+    /**
+     * The request records a client writes (jobs.spec) stay with the API: training, data and schedules take their own
+     * domain types (DatasetChoice, Augmentation, Optimizer, SchedulePlan) and know nothing of OpenAPI.
+     */
+    @ArchTest
+    static final ArchRule domainTypesKnowNothingOfTheApi = noClasses()
+            .that()
+            .resideInAnyPackage("..training..", "..data..", "..schedule..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("..jobs..", "io.swagger..");
+
     /** Only the jobs package reads or writes the job tables. */
     @ArchTest
     static final ArchRule onlyJobsUsesJdbc = noClasses()

@@ -42,56 +42,53 @@ public class DatasetCatalog {
                 : new DecodedImageCache(dataDirectory.decodedImageCache(), cache.entries(), clock);
     }
 
-    /** The dataset a spec names, by its kind. */
-    private Dataset dataset(DatasetSpec spec) {
-        return switch (spec.withDefaults().name()) {
-            case IMAGEFOLDER ->
-                new Dataset.ImageFolders(
-                        spec.path(),
-                        spec.testPath(),
-                        spec.trainLimit(),
-                        spec.testLimit(),
-                        folders,
-                        decoder,
-                        decodedCache);
-            case CIFAR10 ->
-                new Dataset.Cifar10(
-                        new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders),
-                        spec.trainLimit(),
-                        spec.testLimit(),
-                        downloader,
-                        downloadLock,
-                        dataDirectory.root());
-        };
+    /** The dataset a choice names, by its kind. */
+    private Dataset dataset(DatasetChoice choice) {
+        if (choice instanceof DatasetChoice.ImageFolder folder) {
+            return new Dataset.ImageFolders(
+                    folder.path(),
+                    folder.testPath(),
+                    folder.trainLimit(),
+                    folder.testLimit(),
+                    folders,
+                    decoder,
+                    decodedCache);
+        }
+        return new Dataset.Cifar10(
+                new Cifar10Archive(dataDirectory.datasets().resolve(Cifar10Archive.FOLDER), folders),
+                choice.trainLimit(),
+                choice.testLimit(),
+                downloader,
+                downloadLock,
+                dataDirectory.root());
     }
 
-    /** Checks that the folders a spec names are usable, inside the datasets folder. */
-    public void checkFolders(DatasetSpec spec, String at, Violations violations) {
-        dataset(spec).checkFolders(at, violations);
+    /** Checks that the folders a choice names are usable, inside the datasets folder. */
+    public void checkFolders(DatasetChoice choice, String at, Violations violations) {
+        dataset(choice).checkFolders(at, violations);
     }
 
-    /** The number of images a job with this spec trains on; CIFAR-10's nominal size while its files are absent. */
-    public int trainSize(DatasetSpec spec) {
+    /** The number of images a run on this choice trains on; CIFAR-10's nominal size while its files are absent. */
+    public int trainSize(DatasetChoice choice) {
         int available;
         try {
-            available = dataset(spec).availableTrainImages();
+            available = dataset(choice).availableTrainImages();
         } catch (IOException e) {
             throw new DatasetUnavailableException("cannot read the dataset: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new DatasetUnavailableException("cannot read the dataset: its path is not valid", e);
         }
-        int used = spec.trainLimit() == null ? available : Math.min(spec.trainLimit(), available);
-        double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
-        return used - LabeledImages.validationCount(used, fraction);
+        int used = choice.trainLimit() == null ? available : Math.min(choice.trainLimit(), available);
+        return used - LabeledImages.validationCount(used, choice.validationFraction());
     }
 
     /**
      * SHA-256 over the dataset's files (path relative to the datasets folder, and size, in listing order): changes
      * when a file is added, removed, renamed or resized. Call after {@link #load}, when the files are present.
      */
-    public String fingerprint(DatasetSpec spec) throws IOException {
+    public String fingerprint(DatasetChoice choice) throws IOException {
         MessageDigest digest = Sha256.digest();
-        for (Path file : dataset(spec).files()) {
+        for (Path file : dataset(choice).files()) {
             digest.update((folders.shown(file) + ":" + Files.size(folders.confine(file)) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
@@ -99,17 +96,16 @@ public class DatasetCatalog {
     }
 
     /** Reads the training, validation and test images, downloading CIFAR-10 first if needed. */
-    public TrainTestSplit load(DatasetSpec spec) throws InterruptedException {
-        Dataset dataset = dataset(spec);
+    public TrainTestSplit load(DatasetChoice choice) throws InterruptedException {
+        Dataset dataset = dataset(choice);
         Dataset.Images images;
         try {
             images = dataset.read();
         } catch (IOException e) {
             throw dataset.unreadable(e);
         }
-        double fraction = spec.validationFraction() == null ? 0 : spec.validationFraction();
-        if (fraction > 0) {
-            LabeledImages[] parts = images.train().splitValidation(fraction);
+        if (choice.validationFraction() > 0) {
+            LabeledImages[] parts = images.train().splitValidation(choice.validationFraction());
             return new TrainTestSplit(parts[0], parts[1], images.test());
         }
         return new TrainTestSplit(images.train(), null, images.test());

@@ -17,12 +17,12 @@ public final class Minibatches {
     private final LabeledImages images;
     private final int batchSize;
     private final float[][] lookup;
-    private final AugmentSpec augment;
+    private final Augmentation augment;
 
     /**
-     * @param augment crops and flips for {@link #shuffled}; {@link AugmentSpec#NONE} for none
+     * @param augment crops and flips for {@link #shuffled}; {@link Augmentation#NONE} for none
      */
-    public Minibatches(LabeledImages images, int batchSize, Normalization normalization, AugmentSpec augment) {
+    public Minibatches(LabeledImages images, int batchSize, Normalization normalization, Augmentation augment) {
         this.images = images;
         this.batchSize = batchSize;
         this.lookup = normalization.lookupTables();
@@ -61,7 +61,7 @@ public final class Minibatches {
 
     /** The batches in stored order, without augmentation, for evaluation. */
     public Iterator<DataSet> inOrder() {
-        return batches(identity(images.count()), 0, AugmentSpec.NONE, batch -> null);
+        return batches(identity(images.count()), 0, Augmentation.NONE, batch -> null);
     }
 
     private static int[] identity(int count) {
@@ -75,7 +75,7 @@ public final class Minibatches {
     private Iterator<DataSet> batches(
             int[] order,
             int fromBatch,
-            AugmentSpec augmentation,
+            Augmentation augmentation,
             java.util.function.IntFunction<Random> randomOfBatch) {
         return new Iterator<>() {
             private int next = Math.min(order.length, fromBatch * batchSize);
@@ -115,7 +115,7 @@ public final class Minibatches {
             int[] order,
             int from,
             int size,
-            AugmentSpec augmentation,
+            Augmentation augmentation,
             Random random,
             float[] features,
             float[] labels) {

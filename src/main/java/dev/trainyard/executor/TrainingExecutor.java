@@ -5,7 +5,6 @@ import dev.trainyard.jobs.Job;
 import dev.trainyard.jobs.JobErrorCode;
 import dev.trainyard.jobs.JobLifecycle;
 import dev.trainyard.jobs.JobService;
-import dev.trainyard.jobs.JobSpec;
 import dev.trainyard.jobs.JobState;
 import dev.trainyard.jobs.Lease;
 import dev.trainyard.jobs.LeaseLostException;
@@ -381,18 +380,7 @@ public class TrainingExecutor implements SmartLifecycle {
     }
 
     private TrainingRequest request(Job job, Checkpoint resume) {
-        JobSpec spec = job.spec();
-        return new TrainingRequest(
-                spec.model(),
-                spec.dataset(),
-                spec.augment(),
-                spec.epochs(),
-                spec.batchSize(),
-                spec.optimizer(),
-                spec.schedule(),
-                spec.seed(),
-                artifacts.folder(job.id()),
-                resume);
+        return job.spec().toTrainingRequest(artifacts.folder(job.id()), resume);
     }
 
     private void sleepQuietly() {

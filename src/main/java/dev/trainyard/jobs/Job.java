@@ -1,5 +1,6 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.training.RunRecord;
 import java.time.Instant;
 import java.util.UUID;

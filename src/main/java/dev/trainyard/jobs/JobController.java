@@ -1,5 +1,6 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobArtifacts;

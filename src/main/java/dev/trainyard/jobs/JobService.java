@@ -2,6 +2,7 @@ package dev.trainyard.jobs;
 
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.Minibatches;
+import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.DiskSpace;
 import dev.trainyard.system.RequestValidation;
@@ -93,7 +94,7 @@ public class JobService {
         Violations violations = new Violations();
         validation.check(submitted, violations);
         if (submitted.dataset() != null) {
-            datasets.checkFolders(submitted.dataset(), "dataset", violations);
+            datasets.checkFolders(submitted.dataset().withDefaults().toChoice(), "dataset", violations);
         }
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
@@ -111,7 +112,8 @@ public class JobService {
             spec.schedule()
                     .requireFits(
                             spec.epochs(),
-                            Minibatches.stepsPerEpoch(datasets.trainSize(spec.dataset()), spec.batchSize()));
+                            Minibatches.stepsPerEpoch(
+                                    datasets.trainSize(spec.dataset().toChoice()), spec.batchSize()));
         }
         if (jobs.countQueued(caller.name()) >= limits.maxQueuedPerOwner()) {
             throw new TooManyQueuedJobsException(limits.maxQueuedPerOwner());

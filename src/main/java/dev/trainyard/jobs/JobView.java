@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.training.RunRecord;
 import java.time.Instant;
 import java.util.List;

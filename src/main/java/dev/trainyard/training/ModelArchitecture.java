@@ -215,8 +215,8 @@ public enum ModelArchitecture {
         return Network.LayerStack.restore(file, withUpdater);
     }
 
-    /** A new network for an effective optimizer spec under {@code schedule}. */
-    Network create(long seed, OptimizerSpec optimizer, LearningRateSchedule schedule, int classes) {
+    /** A new network trained by {@code optimizer} under {@code schedule}. */
+    Network create(long seed, Optimizer optimizer, LearningRateSchedule schedule, int classes) {
         return create(
                 seed, optimizer.updater(schedule), optimizer.weightDecay(), optimizer.decoupledWeightDecay(), classes);
     }

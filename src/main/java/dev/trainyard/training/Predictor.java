@@ -1,6 +1,6 @@
 package dev.trainyard.training;
 
-import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.Augmentation;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
 import dev.trainyard.system.JobFolder;
@@ -43,7 +43,7 @@ public final class Predictor {
 
     /** The {@code top} most likely classes of a decoded image, most likely first. */
     public synchronized List<ClassProbability> predict(LabeledImages image, int top) {
-        float[] probabilities = network.output(new Minibatches(image, 1, card.normalization(), AugmentSpec.NONE)
+        float[] probabilities = network.output(new Minibatches(image, 1, card.normalization(), Augmentation.NONE)
                         .inOrder()
                         .next()
                         .getFeatures())

@@ -1,6 +1,6 @@
 package dev.trainyard.training;
 
-import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.Augmentation;
 import dev.trainyard.data.DatasetCatalog;
 import dev.trainyard.data.LabeledImages;
 import dev.trainyard.data.Minibatches;
@@ -101,7 +101,7 @@ public class Trainer {
         }
 
         LearningRateSchedule schedule() {
-            return request.schedule().toSchedule(request.epochs(), train.stepsPerEpoch());
+            return request.schedule().over(request.epochs(), train.stepsPerEpoch());
         }
 
         RunRecord record() throws IOException {
@@ -304,7 +304,7 @@ public class Trainer {
             Network network, LabeledImages images, int batchSize, Normalization normalization, int[][] confusion) {
         double lossSum = 0;
         long correct = 0;
-        Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, AugmentSpec.NONE).inOrder();
+        Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, Augmentation.NONE).inOrder();
         while (batches.hasNext()) {
             DataSet batch = batches.next();
             INDArray probabilities = network.output(batch.getFeatures());

@@ -1,8 +1,8 @@
 package dev.trainyard.training;
 
-import dev.trainyard.data.AugmentSpec;
-import dev.trainyard.data.DatasetSpec;
-import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.data.Augmentation;
+import dev.trainyard.data.DatasetChoice;
+import dev.trainyard.schedule.SchedulePlan;
 import dev.trainyard.system.JobFolder;
 
 /**
@@ -13,12 +13,12 @@ import dev.trainyard.system.JobFolder;
  */
 public record TrainingRequest(
         ModelArchitecture model,
-        DatasetSpec dataset,
-        AugmentSpec augment,
+        DatasetChoice dataset,
+        Augmentation augment,
         int epochs,
         int batchSize,
-        OptimizerSpec optimizer,
-        ScheduleSpec schedule,
+        Optimizer optimizer,
+        SchedulePlan schedule,
         long seed,
         JobFolder files,
         Checkpoint resumeFrom) {}

@@ -1,9 +1,9 @@
 package dev.trainyard.bench;
 
-import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.Augmentation;
 import dev.trainyard.data.Cifar10Properties;
 import dev.trainyard.data.DatasetCatalog;
-import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.data.DatasetChoice;
 import dev.trainyard.data.DecodedCacheProperties;
 import dev.trainyard.data.ImageDecoder;
 import dev.trainyard.data.ImageProperties;
@@ -123,11 +123,11 @@ public final class TrainingBenchmark {
                 new ImageDecoder(new ImageProperties(25_000_000)),
                 Clock.systemUTC());
         long loadStart = System.nanoTime();
-        TrainTestSplit data = catalog.load(new DatasetSpec(DatasetSpec.Kind.IMAGEFOLDER, path, null, null, null, null));
+        TrainTestSplit data = catalog.load(new DatasetChoice.ImageFolder(path, null, null, null, 0));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         LabeledImages images = data.train();
         Normalization normalization = Normalization.of(images);
-        Minibatches batches = new Minibatches(images, batchSize, normalization, new AugmentSpec(4, true, true));
+        Minibatches batches = new Minibatches(images, batchSize, normalization, new Augmentation(4, true, true));
 
         System.out.printf("trainyard training benchmark, %s%n", LocalDate.now());
         environment(runtime, library);
@@ -270,8 +270,7 @@ public final class TrainingBenchmark {
             int evalImages,
             Normalization normalization)
             throws InterruptedException, IOException {
-        LabeledImages evaluated = catalog.load(
-                        new DatasetSpec(DatasetSpec.Kind.IMAGEFOLDER, path, null, evalImages, null, null))
+        LabeledImages evaluated = catalog.load(new DatasetChoice.ImageFolder(path, null, evalImages, null, 0))
                 .train();
         ModelArchitecture model = ModelArchitecture.byId(modelId).orElseThrow();
         Network network = model.create(1, new Nesterovs(0.01, 0.9), 5e-4, false, 10);

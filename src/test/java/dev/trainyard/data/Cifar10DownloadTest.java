@@ -68,8 +68,8 @@ class Cifar10DownloadTest {
     void missingDatasetIsDownloadedCheckedAndUnpackedOnce() throws Exception {
         DatasetCatalog catalog = catalog(url(), sha256(archive));
 
-        TrainTestSplit split = catalog.load(DatasetSpec.cifar10(null, null));
-        catalog.load(DatasetSpec.cifar10(30, 5));
+        TrainTestSplit split = catalog.load(new DatasetChoice.Cifar10(null, null, 0));
+        catalog.load(new DatasetChoice.Cifar10(30, 5, 0));
 
         assertThat(split.train().count()).isEqualTo(100);
         assertThat(split.test().count()).isEqualTo(10);
@@ -87,7 +87,7 @@ class Cifar10DownloadTest {
     void archiveWithTheWrongChecksumIsDiscarded() {
         DatasetCatalog catalog = catalog(url(), "0".repeat(64));
 
-        assertThatThrownBy(() -> catalog.load(DatasetSpec.cifar10(null, null)))
+        assertThatThrownBy(() -> catalog.load(new DatasetChoice.Cifar10(null, null, 0)))
                 .isInstanceOf(DatasetUnavailableException.class)
                 .hasMessageContaining("SHA-256");
         assertThat(dataDir.resolve("datasets/cifar-10-batches-bin")).doesNotExist();
@@ -97,7 +97,7 @@ class Cifar10DownloadTest {
     void unreachableSourceSaysWhereToPutTheFiles() {
         DatasetCatalog catalog = catalog(URI.create("http://127.0.0.1:9/cifar-10-binary.tar.gz"), sha256(archive));
 
-        assertThatThrownBy(() -> catalog.load(DatasetSpec.cifar10(null, null)))
+        assertThatThrownBy(() -> catalog.load(new DatasetChoice.Cifar10(null, null, 0)))
                 .isInstanceOf(DatasetUnavailableException.class)
                 .hasMessageContaining("<data-dir>/datasets/cifar-10-batches-bin/")
                 .hasMessageNotContaining(dataDir.toString())
@@ -109,7 +109,7 @@ class Cifar10DownloadTest {
         Path folder = Cifar10Fixture.write(dataDir.resolve("datasets"), 4, 3, 9);
         byte[] first = Files.readAllBytes(folder.resolve("data_batch_1.bin"));
 
-        TrainTestSplit split = catalog(url(), sha256(archive)).load(DatasetSpec.cifar10(6, 2));
+        TrainTestSplit split = catalog(url(), sha256(archive)).load(new DatasetChoice.Cifar10(6, 2, 0));
 
         assertThat(split.train().count()).isEqualTo(6);
         assertThat(split.test().count()).isEqualTo(2);

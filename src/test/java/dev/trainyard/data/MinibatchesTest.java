@@ -31,7 +31,7 @@ class MinibatchesTest {
 
     @Test
     void augmentationIsTheSameForTheSameSeedAndEpoch() {
-        Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new AugmentSpec(4, true, true));
+        Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new Augmentation(4, true, true));
 
         assertThat(features(batches.shuffled(7, 3, 0)))
                 .usingRecursiveComparison()
@@ -46,7 +46,7 @@ class MinibatchesTest {
 
     @Test
     void startingMidEpochGivesTheSameBatchesAsTheUninterruptedEpoch() {
-        Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new AugmentSpec(4, true, true));
+        Minibatches batches = new Minibatches(images, 16, Normalization.of(images), new Augmentation(4, true, true));
 
         List<float[]> whole = features(batches.shuffled(7, 3, 0));
         List<float[]> resumed = features(batches.shuffled(7, 3, 1));
@@ -56,7 +56,7 @@ class MinibatchesTest {
 
     @Test
     void batchesHeldTogetherKeepTheirOwnContentsThoughAssemblyReusesItsArrays() {
-        Minibatches batches = new Minibatches(images, 8, Normalization.of(images), new AugmentSpec(4, true, true));
+        Minibatches batches = new Minibatches(images, 8, Normalization.of(images), new Augmentation(4, true, true));
         List<DataSet> held = new ArrayList<>();
         batches.shuffled(7, 3, 0).forEachRemaining(held::add);
 
@@ -73,7 +73,7 @@ class MinibatchesTest {
 
     @Test
     void lastBatchIsKeptAndEvaluationIsNotAugmented() {
-        Minibatches batches = new Minibatches(images, 16, Normalization.IDENTITY, new AugmentSpec(4, true, false));
+        Minibatches batches = new Minibatches(images, 16, Normalization.IDENTITY, new Augmentation(4, true, false));
 
         List<float[]> inOrder = features(batches.inOrder());
 
@@ -86,7 +86,7 @@ class MinibatchesTest {
     @Test
     void normalisedTrainingDataHasZeroMeanAndUnitDeviationPerChannel() {
         Normalization normalization = Normalization.of(images);
-        Minibatches batches = new Minibatches(images, 40, normalization, AugmentSpec.NONE);
+        Minibatches batches = new Minibatches(images, 40, normalization, Augmentation.NONE);
 
         float[] all = batches.inOrder().next().getFeatures().data().asFloat();
 
@@ -112,7 +112,7 @@ class MinibatchesTest {
         byte[] pixels = new byte[3072];
         pixels[0] = (byte) 200; // red channel, row 0, column 0
         LabeledImages one = new LabeledImages(pixels, new byte[] {1}, 1, 3, 32, 32, Cifar10Archive.CLASSES);
-        Minibatches batches = new Minibatches(one, 1, Normalization.IDENTITY, new AugmentSpec(4, true, false));
+        Minibatches batches = new Minibatches(one, 1, Normalization.IDENTITY, new Augmentation(4, true, false));
 
         int seen = 0;
         for (int epoch = 0; epoch < 50; epoch++) {

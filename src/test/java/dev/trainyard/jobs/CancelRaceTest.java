@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.trainyard.TestServer;
+import dev.trainyard.jobs.spec.JobSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;

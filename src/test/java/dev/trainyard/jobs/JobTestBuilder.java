@@ -1,10 +1,11 @@
 package dev.trainyard.jobs;
 
-import dev.trainyard.data.AugmentSpec;
-import dev.trainyard.data.DatasetSpec;
-import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.jobs.spec.AugmentSpec;
+import dev.trainyard.jobs.spec.DatasetSpec;
+import dev.trainyard.jobs.spec.JobSpec;
+import dev.trainyard.jobs.spec.OptimizerSpec;
+import dev.trainyard.jobs.spec.ScheduleSpec;
 import dev.trainyard.training.ModelArchitecture;
-import dev.trainyard.training.OptimizerSpec;
 import java.time.Instant;
 import java.util.UUID;
 

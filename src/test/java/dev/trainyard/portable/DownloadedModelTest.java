@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.TestServer;
-import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.Augmentation;
 import dev.trainyard.data.Cifar10Fixture;
 import dev.trainyard.data.ImageDecoder;
 import dev.trainyard.data.ImageProperties;
@@ -162,7 +162,7 @@ class DownloadedModelTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new Minibatches(decoded, 1, card.normalization(), AugmentSpec.NONE)
+        return new Minibatches(decoded, 1, card.normalization(), Augmentation.NONE)
                 .inOrder()
                 .next()
                 .getFeatures()

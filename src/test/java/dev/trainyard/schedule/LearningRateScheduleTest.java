@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.trainyard.jobs.spec.ScheduleSpec;
 import org.junit.jupiter.api.Test;
 
 class LearningRateScheduleTest {

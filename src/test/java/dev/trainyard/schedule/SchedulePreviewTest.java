@@ -2,6 +2,7 @@ package dev.trainyard.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trainyard.jobs.spec.ScheduleSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

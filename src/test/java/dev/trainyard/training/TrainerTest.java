@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainyard.TestServer;
-import dev.trainyard.data.AugmentSpec;
+import dev.trainyard.data.Augmentation;
 import dev.trainyard.data.Cifar10Fixture;
 import dev.trainyard.data.Cifar10Properties;
 import dev.trainyard.data.DatasetCatalog;
-import dev.trainyard.data.DatasetSpec;
+import dev.trainyard.data.DatasetChoice;
 import dev.trainyard.data.DecodedCacheProperties;
 import dev.trainyard.data.ImageDecoder;
 import dev.trainyard.data.ImageProperties;
-import dev.trainyard.schedule.ScheduleSpec;
+import dev.trainyard.schedule.LearningRateSchedule;
+import dev.trainyard.schedule.SchedulePlan;
 import dev.trainyard.system.DataDirectory;
 import dev.trainyard.system.JobFolder;
 import dev.trainyard.system.TrainyardProperties;
@@ -65,27 +66,32 @@ class TrainerTest {
     private final Path jobDir =
             DATA_DIR.resolve("jobs").resolve(java.util.UUID.randomUUID().toString());
 
-    private TrainingRequest request(ScheduleSpec schedule, int epochs) {
+    /** The same rate at every step of the run. */
+    private static SchedulePlan constant(double lr) {
+        return (epochs, steps) -> new LearningRateSchedule(lr, lr, lr, 0, (long) epochs * steps);
+    }
+
+    private TrainingRequest request(SchedulePlan schedule, int epochs) {
         return request(schedule, epochs, jobDir);
     }
 
-    private static TrainingRequest request(ScheduleSpec schedule, int epochs, Path jobDir) {
+    private static TrainingRequest request(SchedulePlan schedule, int epochs, Path jobDir) {
         return request(ModelArchitecture.SEEDNET, schedule, epochs, jobDir);
     }
 
-    private static TrainingRequest request(ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir) {
+    private static TrainingRequest request(ModelArchitecture model, SchedulePlan schedule, int epochs, Path jobDir) {
         return request(model, schedule, epochs, jobDir, null);
     }
 
     private static TrainingRequest request(
-            ModelArchitecture model, ScheduleSpec schedule, int epochs, Path jobDir, Checkpoint resumeFrom) {
+            ModelArchitecture model, SchedulePlan schedule, int epochs, Path jobDir, Checkpoint resumeFrom) {
         return new TrainingRequest(
                 model,
-                DatasetSpec.cifar10(50, 10),
-                new AugmentSpec(4, true, true),
+                new DatasetChoice.Cifar10(50, 10, 0),
+                new Augmentation(4, true, true),
                 epochs,
                 10,
-                new OptimizerSpec(OptimizerSpec.Type.SGD, 0.9, true, 5e-4),
+                new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4),
                 schedule,
                 3,
                 JobFolder.at(jobDir),
@@ -96,9 +102,7 @@ class TrainerTest {
     void infiniteLossFailsAtOnceNamingTheStepAndRate() {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
 
-        assertThatThrownBy(() -> trainer.train(
-                        request(new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 1e30, null, null, null, null), 2),
-                        recorder))
+        assertThatThrownBy(() -> trainer.train(request(constant(1e30), 2), recorder))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("learning rate 1.0E30")
                 .hasMessageContaining("at step " + recorder.steps.size());
@@ -111,12 +115,12 @@ class TrainerTest {
         Recorder recorder = new Recorder(1);
         TrainingRequest heavyDecay = new TrainingRequest(
                 ModelArchitecture.SEEDNET,
-                DatasetSpec.cifar10(50, 10),
-                AugmentSpec.NONE,
+                new DatasetChoice.Cifar10(50, 10, 0),
+                Augmentation.NONE,
                 1,
                 10,
-                new OptimizerSpec(OptimizerSpec.Type.SGD, 0.0, true, 5.0),
-                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.001, null, null, null, null),
+                new Optimizer(Optimizer.Kind.SGD, 0.0, 5.0),
+                constant(0.001),
                 3,
                 JobFolder.at(jobDir),
                 null);
@@ -131,8 +135,7 @@ class TrainerTest {
     void stopRequestEndsTheRunBeforeTheNextStep() throws Exception {
         Recorder recorder = new Recorder(3);
 
-        TrainingOutcome outcome = trainer.train(
-                request(new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.01, null, null, null, null), 5), recorder);
+        TrainingOutcome outcome = trainer.train(request(constant(0.01), 5), recorder);
 
         assertThat(outcome).isEqualTo(TrainingOutcome.STOPPED);
         assertThat(recorder.steps).hasSize(3);
@@ -156,9 +159,7 @@ class TrainerTest {
             }
         };
 
-        assertThatThrownBy(() -> trainer.train(
-                        request(new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.01, null, null, null, null), 5),
-                        recorder))
+        assertThatThrownBy(() -> trainer.train(request(constant(0.01), 5), recorder))
                 .isInstanceOf(InterruptedException.class);
 
         assertThat(Thread.interrupted())
@@ -173,7 +174,8 @@ class TrainerTest {
     @Test
     void everyStepReportsTheRateTheScheduleGivesForItsIndex() throws Exception {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
-        ScheduleSpec schedule = new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.05, null, 3L, 0.01, 0.001);
+        SchedulePlan schedule =
+                (epochs, steps) -> new LearningRateSchedule(0.01, 0.05, 0.001, 3, (long) epochs * steps);
 
         assertThat(trainer.train(request(schedule, 2), recorder)).isEqualTo(TrainingOutcome.COMPLETED);
 
@@ -192,7 +194,7 @@ class TrainerTest {
                                         0,
                                         0,
                                         List.of(oneDnn.unavailableReason().orElseThrow())));
-        var expected = schedule.toSchedule(2, 5);
+        var expected = schedule.over(2, 5);
         assertThat(recorder.steps)
                 .extracting(TrainingObserver.StepReport::learningRate)
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 10)
@@ -211,7 +213,8 @@ class TrainerTest {
     @ParameterizedTest
     @EnumSource(names = {"SEEDNET", "RESNET20"})
     void runResumedAfterACrashContinuesTheScheduleAndRepeatsNoEpoch(ModelArchitecture model) throws Exception {
-        ScheduleSpec schedule = new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.05, 1, null, 0.0, 0.0);
+        SchedulePlan schedule =
+                (epochs, steps) -> new LearningRateSchedule(0.0, 0.05, 0.0, steps, (long) epochs * steps);
         Recorder uninterrupted = new Recorder(Long.MAX_VALUE);
         trainer.train(
                 request(model, schedule, 3, DATA_DIR.resolve("jobs/" + java.util.UUID.randomUUID())), uninterrupted);
@@ -256,9 +259,7 @@ class TrainerTest {
     @EnumSource(names = {"SEEDNET", "RESNET20"})
     void checkpointRoundTripGivesTheSameNextStep(ModelArchitecture model) throws Exception {
         Recorder recorder = new Recorder(Long.MAX_VALUE);
-        trainer.train(
-                request(model, new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.02, null, null, null, null), 1, jobDir),
-                recorder);
+        trainer.train(request(model, constant(0.02), 1, jobDir), recorder);
         CheckpointStore store = new CheckpointStore(jobDir.resolve("checkpoints"));
         Checkpoint saved = recorder.checkpoints.get(recorder.checkpoints.size() - 1);
         Network original = model.restore(store.file(saved).toFile(), true);
@@ -292,13 +293,7 @@ class TrainerTest {
                 JsonMapper.builder().build());
         Recorder recorder = new Recorder(Long.MAX_VALUE);
 
-        assertThat(withoutPath.train(
-                        request(
-                                ModelArchitecture.RESNET20,
-                                new ScheduleSpec(ScheduleSpec.Type.CONSTANT, 0.01, null, null, null, null),
-                                1,
-                                jobDir),
-                        recorder))
+        assertThat(withoutPath.train(request(ModelArchitecture.RESNET20, constant(0.01), 1, jobDir), recorder))
                 .isEqualTo(TrainingOutcome.COMPLETED);
 
         assertThat(recorder.record.convolutions())

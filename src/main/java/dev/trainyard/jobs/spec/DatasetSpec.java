@@ -1,7 +1,8 @@
-package dev.trainyard.data;
+package dev.trainyard.jobs.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.trainyard.data.DatasetChoice;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -69,5 +70,14 @@ public record DatasetSpec(
                 trainLimit,
                 testLimit,
                 validationFraction == null ? 0.0 : validationFraction);
+    }
+
+    /** The data that trains. Call on the effective spec. */
+    public DatasetChoice toChoice() {
+        return switch (name) {
+            case CIFAR10 -> new DatasetChoice.Cifar10(trainLimit, testLimit, validationFraction);
+            case IMAGEFOLDER ->
+                new DatasetChoice.ImageFolder(path, testPath, trainLimit, testLimit, validationFraction);
+        };
     }
 }

@@ -1,4 +1,4 @@
-package dev.trainyard.training;
+package dev.trainyard.jobs.spec;
 
 import dev.trainyard.system.FieldRules;
 import jakarta.validation.Constraint;

@@ -1,4 +1,4 @@
-package dev.trainyard.data;
+package dev.trainyard.jobs.spec;
 
 import dev.trainyard.system.FieldRules;
 import jakarta.validation.Constraint;
@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
 
 /**
  * Folders named by an imagefolder dataset only, and its training folder always; each reported at its field. Whether
- * the folders exist is checked by {@link DatasetCatalog#checkFolders}.
+ * the folders exist is checked by {@link dev.trainyard.data.DatasetCatalog#checkFolders}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,17 +1,13 @@
-package dev.trainyard.training;
+package dev.trainyard.jobs.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.system.Rate;
+import dev.trainyard.training.Optimizer;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import java.util.Locale;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * The optimizer a job trains with.
@@ -61,21 +57,15 @@ public record OptimizerSpec(
                 Type.SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov, decay);
     }
 
-    /** DL4J's updater for this optimizer, driven by {@code schedule}. Call on the effective spec. */
-    IUpdater updater(LearningRateSchedule schedule) {
-        return switch (type) {
-            case ADAM, ADAMW -> new Adam(schedule);
-            case SGD -> momentum > 0 ? new Nesterovs(schedule, momentum) : new Sgd(schedule);
-        };
-    }
-
-    /**
-     * Whether weight decay is applied to the weights directly (decoupled, AdamW) rather than added to the gradient.
-     * why: added to the gradient, decay passes through momentum as in PyTorch's SGD recipes, which scales it by about
-     * 1 / (1 - momentum) (10 at 0.9); decoupled at the same coefficient, seednet reached 78.1% instead of 82.2%
-     * (docs/results.md).
-     */
-    boolean decoupledWeightDecay() {
-        return type == Type.ADAMW;
+    /** The optimizer that trains. Call on the effective spec. */
+    public Optimizer toOptimizer() {
+        return new Optimizer(
+                switch (type) {
+                    case SGD -> Optimizer.Kind.SGD;
+                    case ADAM -> Optimizer.Kind.ADAM;
+                    case ADAMW -> Optimizer.Kind.ADAMW;
+                },
+                momentum == null ? 0 : momentum,
+                weightDecay);
     }
 }

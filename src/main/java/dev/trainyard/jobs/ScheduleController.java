@@ -1,8 +1,12 @@
-package dev.trainyard.schedule;
+package dev.trainyard.jobs;
 
 import dev.trainyard.data.DatasetCatalog;
-import dev.trainyard.data.DatasetSpec;
 import dev.trainyard.data.Minibatches;
+import dev.trainyard.jobs.spec.DatasetSpec;
+import dev.trainyard.jobs.spec.SchedulePreviewRequest;
+import dev.trainyard.jobs.spec.ScheduleSpec;
+import dev.trainyard.schedule.LearningRateSchedule;
+import dev.trainyard.schedule.SchedulePreview;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.RequestValidation;
 import dev.trainyard.system.Violations;
@@ -52,14 +56,15 @@ class ScheduleController {
         Violations violations = new Violations();
         validation.check(request, violations);
         if (request.dataset() != null) {
-            datasets.checkFolders(request.dataset(), "dataset", violations);
+            datasets.checkFolders(request.dataset().withDefaults().toChoice(), "dataset", violations);
         }
         violations.throwIfAny();
         int stepsPerEpoch = request.stepsPerEpoch() != null
                 ? request.stepsPerEpoch()
                 : Minibatches.stepsPerEpoch(
-                        datasets.trainSize(
-                                (request.dataset() == null ? DatasetSpec.UNSET : request.dataset()).withDefaults()),
+                        datasets.trainSize((request.dataset() == null ? DatasetSpec.UNSET : request.dataset())
+                                .withDefaults()
+                                .toChoice()),
                         request.batchSize());
         ScheduleSpec schedule = request.schedule() == null ? ScheduleSpec.UNSET : request.schedule();
         schedule.requireFits(request.epochs(), stepsPerEpoch);

@@ -1,6 +1,5 @@
-package dev.trainyard.schedule;
+package dev.trainyard.jobs.spec;
 
-import dev.trainyard.data.DatasetSpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -39,7 +38,7 @@ public record SchedulePreviewRequest(
     static final String BATCH_SIZE = "must be between 1 and 4096 (was ${validatedValue})";
     static final String POINTS = "must be between 2 and 100000 (was ${validatedValue})";
 
-    static final int DEFAULT_MAX_POINTS = 2000;
+    public static final int DEFAULT_MAX_POINTS = 2000;
 
     @Override
     public Integer epochsToSchedule() {

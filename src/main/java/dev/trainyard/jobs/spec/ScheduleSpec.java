@@ -1,7 +1,8 @@
-package dev.trainyard.schedule;
+package dev.trainyard.jobs.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.Rate;
 import io.swagger.v3.oas.annotations.media.Schema;

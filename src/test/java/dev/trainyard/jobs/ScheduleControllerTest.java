@@ -1,10 +1,12 @@
-package dev.trainyard.schedule;
+package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 
 import dev.trainyard.data.DatasetCatalog;
+import dev.trainyard.jobs.spec.ScheduleSpec;
+import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.system.JsonConfiguration;
 import dev.trainyard.system.RequestBodies;
 import dev.trainyard.system.RequestValidation;

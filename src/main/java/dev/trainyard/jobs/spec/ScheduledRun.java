@@ -1,4 +1,4 @@
-package dev.trainyard.schedule;
+package dev.trainyard.jobs.spec;
 
 /** A request that runs a schedule over a number of epochs: a job, or a preview of one. */
 public interface ScheduledRun {

@@ -1,6 +1,7 @@
-package dev.trainyard.data;
+package dev.trainyard.jobs.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.trainyard.data.Augmentation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -25,12 +26,15 @@ public record AugmentSpec(
 
     static final String CROP_RANGE = "must be between 0 and 16 (was ${validatedValue})";
 
-    public static final AugmentSpec NONE = new AugmentSpec(0, false, false);
-
     public AugmentSpec withDefaults() {
         return new AugmentSpec(
                 randomCrop == null ? 4 : randomCrop,
                 horizontalFlip == null ? Boolean.TRUE : horizontalFlip,
                 normalize == null ? Boolean.TRUE : normalize);
+    }
+
+    /** The preparation that trains. Call on the effective spec. */
+    public Augmentation toAugmentation() {
+        return new Augmentation(randomCrop, horizontalFlip, normalize);
     }
 }

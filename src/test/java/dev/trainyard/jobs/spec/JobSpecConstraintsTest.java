@@ -1,4 +1,4 @@
-package dev.trainyard.jobs;
+package dev.trainyard.jobs.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;

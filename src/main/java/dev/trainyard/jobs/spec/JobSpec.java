@@ -1,14 +1,11 @@
-package dev.trainyard.jobs;
+package dev.trainyard.jobs.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.trainyard.data.AugmentSpec;
-import dev.trainyard.data.DatasetSpec;
-import dev.trainyard.schedule.ScheduleSpec;
-import dev.trainyard.schedule.ScheduledRun;
-import dev.trainyard.schedule.WarmupEndsBeforeLastEpoch;
+import dev.trainyard.system.JobFolder;
 import dev.trainyard.system.Label;
+import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.ModelArchitecture;
-import dev.trainyard.training.OptimizerSpec;
+import dev.trainyard.training.TrainingRequest;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -78,5 +75,20 @@ public record JobSpec(
     @Override
     public Integer epochsToSchedule() {
         return epochs == null ? DEFAULT_EPOCHS : epochs;
+    }
+
+    /** What the trainer runs for this spec, writing to {@code files}. Call on the effective spec. */
+    public TrainingRequest toTrainingRequest(JobFolder files, Checkpoint resumeFrom) {
+        return new TrainingRequest(
+                model,
+                dataset.toChoice(),
+                augment.toAugmentation(),
+                epochs,
+                batchSize,
+                optimizer.toOptimizer(),
+                schedule::toSchedule,
+                seed,
+                files,
+                resumeFrom);
     }
 }
