@@ -12,7 +12,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 /**
  * Points a test at a PostgreSQL server, in a schema of its own so runs never see each other's rows. The local server
  * comes from {@code TRAINYARD_TEST_POSTGRES_URL} (with {@code TRAINYARD_TEST_POSTGRES_USER} and {@code _PASSWORD});
- * CI points it at its local server.
+ * CI points it at its local server. {@link PostgresServer} picks the local server or a container.
  */
 public final class PostgresSchema {
 
@@ -30,15 +30,10 @@ public final class PostgresSchema {
         return schema;
     }
 
-    /** {@link #register} on the local server of {@code TRAINYARD_TEST_POSTGRES_URL}. */
-    public static String registerLocal(DynamicPropertyRegistry registry) {
-        return register(registry, LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD);
-    }
-
-    /** {@link #drop} on the local server; nothing when no schema was made. */
-    public static void dropLocal(String schema) throws SQLException {
+    /** {@link #drop} on {@code server}; nothing when no schema was made. */
+    public static void drop(PostgresServer server, String schema) throws SQLException {
         if (schema != null) {
-            drop(LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD, schema);
+            drop(server.url(), server.user(), server.password(), schema);
         }
     }
 
@@ -57,9 +52,9 @@ public final class PostgresSchema {
         return settings;
     }
 
-    /** {@link #settings} on the local server, as {@code --key=value} arguments for a server process. */
-    public static java.util.List<String> localArguments(String schema) {
-        return settings(LOCAL_URL, LOCAL_USER, LOCAL_PASSWORD, schema).entrySet().stream()
+    /** {@link #settings} on {@code server}, as {@code --key=value} arguments for a server process. */
+    public static java.util.List<String> arguments(PostgresServer server, String schema) {
+        return settings(server.url(), server.user(), server.password(), schema).entrySet().stream()
                 .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
                 .toList();
     }

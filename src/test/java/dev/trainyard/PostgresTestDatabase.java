@@ -12,7 +12,6 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
@@ -28,8 +27,7 @@ public class PostgresTestDatabase {
     public static final String AVAILABLE = "dev.trainyard.PostgresTestDatabase#available";
 
     public static boolean available() {
-        return PostgresSchema.LOCAL_URL != null
-                || DockerClientFactory.instance().isDockerAvailable();
+        return PostgresServer.available();
     }
 
     @Bean

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.PostgresSchema;
+import dev.trainyard.PostgresServer;
 import dev.trainyard.ServerProcess;
 import dev.trainyard.TcpProxy;
 import dev.trainyard.TestServer;
@@ -31,22 +32,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Several replicas on one PostgreSQL server (the local one CI names in {@code TRAINYARD_TEST_POSTGRES_URL}), sharing
+ * Several replicas on one PostgreSQL server (the local one CI names, or a throw-away container), sharing
  * one storage root: in-process replicas where the test needs only their API, child processes where it pauses,
  * kills or signals them.
  */
-@EnabledIfEnvironmentVariable(named = PostgresSchema.URL_VARIABLE, matches = ".+")
+@EnabledIf(PostgresServer.AVAILABLE)
 class ReplicasPostgresTest {
 
     private static final Pattern REPLICA = Pattern.compile("attempt 1 on (replica-\\d)/slot-0");
 
+    private final PostgresServer server = PostgresServer.get();
     private final Path storage = TestServer.newDataDir();
     private final String schema = PostgresSchema.newName();
     private final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
@@ -72,12 +74,12 @@ class ReplicasPostgresTest {
             process.close();
         }
         replicas.forEach(ConfigurableApplicationContext::close);
-        PostgresSchema.dropLocal(schema);
+        PostgresSchema.drop(server, schema);
     }
 
     private List<String> arguments(String replicaId, String databaseUrl, String slots, String... extra) {
         List<String> arguments = new ArrayList<>(TestServer.arguments(storage, slots));
-        PostgresSchema.settings(databaseUrl, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD, schema)
+        PostgresSchema.settings(databaseUrl, server.user(), server.password(), schema)
                 .forEach((key, value) -> arguments.add("--" + key + "=" + value));
         arguments.addAll(List.of(
                 "--trainyard.executor.replica-id=" + replicaId,
@@ -94,7 +96,7 @@ class ReplicasPostgresTest {
     }
 
     private ApiClient inProcess(String replicaId, String slots) {
-        return onDatabase(replicaId, PostgresSchema.LOCAL_URL, slots);
+        return onDatabase(replicaId, server.url(), slots);
     }
 
     private ApiClient onDatabase(String replicaId, String databaseUrl, String slots, String... extra) {
@@ -112,11 +114,7 @@ class ReplicasPostgresTest {
         ServerProcess process = ServerProcess.start(
                 storage.resolve(replicaId + ".log"),
                 TestServer.ALICE,
-                arguments(
-                        replicaId,
-                        PostgresSchema.LOCAL_URL,
-                        "1",
-                        "--logging.level.org.springframework.boot.availability=DEBUG"));
+                arguments(replicaId, server.url(), "1", "--logging.level.org.springframework.boot.availability=DEBUG"));
         processes.add(process);
         return process.client();
     }
@@ -129,8 +127,7 @@ class ReplicasPostgresTest {
 
     private Map<String, Long> count(String sql) throws Exception {
         Map<String, Long> counts = new HashMap<>();
-        try (Connection connection = DriverManager.getConnection(
-                        PostgresSchema.LOCAL_URL, PostgresSchema.LOCAL_USER, PostgresSchema.LOCAL_PASSWORD);
+        try (Connection connection = DriverManager.getConnection(server.url(), server.user(), server.password());
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql.replace("jobs", schema + ".jobs"))) {
             while (rows.next()) {
@@ -268,7 +265,7 @@ class ReplicasPostgresTest {
     @Test
     void databaseOutageAnswers503AndRecovers() throws Exception {
         Cifar10Fixture.write(storage.resolve("datasets"), 4, 10, 11);
-        URI database = URI.create(PostgresSchema.LOCAL_URL.substring("jdbc:".length()));
+        URI database = URI.create(server.url().substring("jdbc:".length()));
         try (TcpProxy proxy = new TcpProxy(database.getPort() < 0 ? 5432 : database.getPort())) {
             ApiClient replica = onDatabase(
                     "replica-1",
