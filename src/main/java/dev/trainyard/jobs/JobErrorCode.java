@@ -7,7 +7,7 @@ import java.util.Arrays;
 public enum JobErrorCode {
     /** The dataset could not be downloaded or read. */
     DATASET_UNAVAILABLE("dataset_unavailable"),
-    /** The loss became NaN or infinite; the message names the step and the learning rate. */
+    /** The loss became NaN or infinite (the message names the step and the learning rate), or the network predicted NaN. */
     DIVERGED("diverged"),
     /** The job was interrupted (its server died) on each of its allowed attempts. */
     MAX_ATTEMPTS_EXCEEDED("max_attempts_exceeded"),

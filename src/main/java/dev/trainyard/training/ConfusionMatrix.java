@@ -2,6 +2,7 @@ package dev.trainyard.training;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.evaluation.classification.Evaluation;
 
 /**
  * How a trained network classifies one split: {@code counts[actual][predicted]} with per-class accuracy.
@@ -14,6 +15,17 @@ import java.util.List;
  */
 public record ConfusionMatrix(
         String split, List<String> classes, int[][] counts, List<Double> perClassAccuracy, double accuracy) {
+
+    /** The matrix ND4J's evaluation counted, {@code counts[actual][predicted]}. */
+    static ConfusionMatrix of(String split, List<String> classes, Evaluation evaluation) {
+        int[][] counts = new int[classes.size()][classes.size()];
+        for (int actual = 0; actual < classes.size(); actual++) {
+            for (int predicted = 0; predicted < classes.size(); predicted++) {
+                counts[actual][predicted] = evaluation.getConfusionMatrix().getCount(actual, predicted);
+            }
+        }
+        return of(split, classes, counts);
+    }
 
     static ConfusionMatrix of(String split, List<String> classes, int[][] counts) {
         List<Double> perClass = new ArrayList<>();

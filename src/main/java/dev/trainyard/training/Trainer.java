@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.util.Iterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -276,61 +278,56 @@ public class Trainer {
         ModelExport.write(run.network, run.request.files().model());
         LabeledImages judged = run.data.test() != null ? run.data.test() : run.data.validation();
         if (judged != null && judged.count() > 0) {
-            int classes = judged.classes().size();
-            int[][] confusion = new int[classes][classes];
-            evaluate(run.network, judged, run.request.batchSize(), run.normalization, confusion);
+            Evaluation evaluation = score(run.network, judged, run.request.batchSize(), run.normalization)
+                    .evaluation();
             AtomicFiles.write(
                     run.request.files().evaluation(),
                     json.writeValueAsBytes(ConfusionMatrix.of(
-                            run.data.test() != null ? "test" : "validation", judged.classes(), confusion)));
+                            run.data.test() != null ? "test" : "validation", judged.classes(), evaluation)));
         }
     }
 
-    /** Mean cross-entropy and accuracy of the network on a split; null for a split that is absent. */
+    /**
+     * Mean cross-entropy and accuracy of the network on a split; null for a split that is absent.
+     *
+     * @throws TrainingDivergedException when the network predicts NaN: its weights are broken, and a finished job
+     *                                   must not hand out such a model as a success
+     */
     public static TrainingObserver.Evaluation evaluate(
             Network network, LabeledImages images, int batchSize, Normalization normalization) {
         return images == null || images.count() == 0
                 ? null
-                : evaluate(
-                        network,
-                        images,
-                        batchSize,
-                        normalization,
-                        new int[images.classes().size()][images.classes().size()]);
+                : score(network, images, batchSize, normalization).result();
     }
 
-    /** As {@link #evaluate(Network, LabeledImages, int, Normalization)}, counting into {@code confusion}. */
-    static TrainingObserver.Evaluation evaluate(
-            Network network, LabeledImages images, int batchSize, Normalization normalization, int[][] confusion) {
+    /**
+     * A split's result and ND4J's {@link Evaluation} of it (accuracy, confusion matrix).
+     *
+     * @param result the mean cross-entropy and the accuracy
+     */
+    record Scored(TrainingObserver.Evaluation result, Evaluation evaluation) {}
+
+    /** Classifies every image of a non-empty split once: ND4J's evaluation, and the cross-entropy beside it. */
+    static Scored score(Network network, LabeledImages images, int batchSize, Normalization normalization) {
+        Evaluation evaluation = new Evaluation(images.classes());
         double lossSum = 0;
-        long correct = 0;
         Iterator<DataSet> batches = new Minibatches(images, batchSize, normalization, Augmentation.NONE).inOrder();
         while (batches.hasNext()) {
             DataSet batch = batches.next();
-            INDArray probabilities = network.output(batch.getFeatures());
-            float[] p = probabilities.data().asFloat();
-            float[] labels = batch.getLabels().data().asFloat();
-            int classes = (int) probabilities.size(1);
-            int examples = batch.numExamples();
-            probabilities.close();
-            release(batch);
-            for (int i = 0; i < examples; i++) {
-                int predicted = 0;
-                int actual = 0;
-                for (int c = 0; c < classes; c++) {
-                    if (p[i * classes + c] > p[i * classes + predicted]) {
-                        predicted = c;
-                    }
-                    if (labels[i * classes + c] > 0) {
-                        actual = c;
-                    }
+            try (INDArray probabilities = network.output(batch.getFeatures());
+                    INDArray picked = probabilities.mul(batch.getLabels());
+                    INDArray ofLabels = picked.sum(1)) {
+                if (Double.isNaN(probabilities.sumNumber().doubleValue())) {
+                    throw TrainingDivergedException.atEvaluation(network.iterationCount());
                 }
-                correct += predicted == actual ? 1 : 0;
-                confusion[actual][predicted]++;
-                lossSum -= Math.log(Math.max(p[i * classes + actual], 1e-12));
+                evaluation.eval(batch.getLabels(), probabilities);
+                Transforms.log(Transforms.max(ofLabels, 1e-12, false), false);
+                lossSum -= ofLabels.sumNumber().doubleValue();
+            } finally {
+                release(batch);
             }
         }
-        return new TrainingObserver.Evaluation(lossSum / images.count(), (double) correct / images.count());
+        return new Scored(new TrainingObserver.Evaluation(lossSum / images.count(), evaluation.accuracy()), evaluation);
     }
 
     /**

@@ -29,7 +29,8 @@ class JobDeletionTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
     static final String SHORT_JOB = """
-            {"epochs": 3, "batchSize": 10, "dataset": {"trainLimit": 40, "testLimit": 10, "validationFraction": 0.25}}""";
+            {"epochs": 3, "batchSize": 10, "dataset": {"trainLimit": 40, "testLimit": 10, "validationFraction": 0.25},
+             "seed": 1, "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

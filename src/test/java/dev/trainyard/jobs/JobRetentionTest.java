@@ -55,7 +55,8 @@ class JobRetentionTest {
     void finishedJobsOlderThanTheRetentionAreDeletedAndUnfinishedOnesStay() throws Exception {
         ApiClient alice = new ApiClient(port, TestServer.ALICE);
         HttpResponse<String> created = alice.post("/api/v1/jobs", """
-                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""");
+                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10},
+             "seed": 1, "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""");
         String finished = alice.json(created).get("id").asString();
         JsonNode done = alice.poll(
                 "/api/v1/jobs/" + finished,

@@ -132,7 +132,8 @@ class KillDuringDeletionTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             HttpResponse<String> created = client.post("/api/v1/jobs", """
-                    {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""");
+                    {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10},
+             "seed": 1, "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""");
             ids.add(client.json(created).get("id").asString());
         }
         for (String id : ids) {

@@ -98,7 +98,8 @@ class HostileRequestsTest {
         Files.createSymbolicLink(DATA_DIR.resolve("datasets/linked/cats"), DATA_DIR.resolve("outside/class"));
         ApiClient alice = new ApiClient(port, TOKEN);
         String id = alice.json(alice.post("/api/v1/jobs", """
-                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""")).get("id").asString();
+                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10},
+             "seed": 1, "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""")).get("id").asString();
         JsonNode done = alice.poll(
                 "/api/v1/jobs/" + id,
                 Duration.ofMinutes(2),
@@ -652,7 +653,8 @@ class HostileRequestsTest {
         ApiClient alice = new ApiClient(port, TOKEN);
         assertThat(alice.get("/actuator/health").statusCode()).isEqualTo(200);
         String id = alice.json(alice.post("/api/v1/jobs", """
-                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10}}""")).get("id").asString();
+                {"epochs": 2, "batchSize": 10, "dataset": {"trainLimit": 20, "testLimit": 10},
+             "seed": 1, "schedule": {"baseLr": 0.01, "warmupEpochs": 0}}""")).get("id").asString();
         JsonNode done = alice.poll(
                 "/api/v1/jobs/" + id,
                 Duration.ofMinutes(2),

@@ -2,6 +2,7 @@ package dev.trainyard.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.trainyard.TestServer;
 import dev.trainyard.data.Augmentation;
@@ -12,6 +13,9 @@ import dev.trainyard.data.DatasetChoice;
 import dev.trainyard.data.DecodedCacheProperties;
 import dev.trainyard.data.ImageDecoder;
 import dev.trainyard.data.ImageProperties;
+import dev.trainyard.data.LabeledImages;
+import dev.trainyard.data.Minibatches;
+import dev.trainyard.data.Normalization;
 import dev.trainyard.schedule.LearningRateSchedule;
 import dev.trainyard.schedule.SchedulePlan;
 import dev.trainyard.system.DataDirectory;
@@ -96,6 +100,52 @@ class TrainerTest {
                 3,
                 JobFolder.at(jobDir),
                 resumeFrom);
+    }
+
+    private static Network freshSeednet() {
+        return ModelArchitecture.SEEDNET.create(
+                1, new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4), constant(0.01).over(1, 1), 10);
+    }
+
+    @Test
+    void evaluationIsTheMeanCrossEntropyAndTheShareClassifiedRight() throws Exception {
+        Network network = freshSeednet();
+        LabeledImages images =
+                catalog().load(new DatasetChoice.Cifar10(null, 10, 0)).test();
+
+        TrainingObserver.Evaluation evaluation = Trainer.evaluate(network, images, 4, Normalization.IDENTITY);
+
+        double lossSum = 0;
+        int correct = 0;
+        var batches = new Minibatches(images, images.count(), Normalization.IDENTITY, Augmentation.NONE).inOrder();
+        var all = batches.next();
+        float[][] p = network.output(all.getFeatures()).toFloatMatrix();
+        float[][] labels = all.getLabels().toFloatMatrix();
+        for (int i = 0; i < p.length; i++) {
+            int actual = 0;
+            int predicted = 0;
+            for (int c = 0; c < p[i].length; c++) {
+                actual = labels[i][c] > 0 ? c : actual;
+                predicted = p[i][c] > p[i][predicted] ? c : predicted;
+            }
+            correct += actual == predicted ? 1 : 0;
+            lossSum -= Math.log(Math.max(p[i][actual], 1e-12));
+        }
+        assertThat(evaluation.accuracy()).isEqualTo((double) correct / p.length);
+        assertThat(evaluation.loss()).isCloseTo(lossSum / p.length, within(1e-5));
+    }
+
+    @Test
+    void aNetworkThatPredictsNaNFailsTheRunAsDiverged() throws Exception {
+        Network network = freshSeednet();
+        network.model().params().assign(Double.NaN);
+        LabeledImages images =
+                catalog().load(new DatasetChoice.Cifar10(null, 10, 0)).test();
+
+        assertThatThrownBy(() -> Trainer.evaluate(network, images, 4, Normalization.IDENTITY))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessage("the network predicted NaN when evaluated after step 0; lower schedule.baseLr or lengthen "
+                        + "the warmup");
     }
 
     @Test
