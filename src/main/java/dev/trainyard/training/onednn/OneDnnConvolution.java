@@ -80,10 +80,9 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
             int[] dilation,
             CNN2DFormat format,
             LayerWorkspaceMgr workspaceMgr) {
-        requirePlanned(input, dilation, format);
-        INDArray source = plainInput(input);
-        ConvKernels layerKernels =
-                kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides, padding, convolutionMode));
+        Prepared prepared = prepare(input, weights, kernel, strides, padding, convolutionMode, dilation, format);
+        INDArray source = prepared.source();
+        ConvKernels layerKernels = prepared.kernels();
         ConvGeometry geometry = layerKernels.geometry();
         INDArray output =
                 workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, geometry.destination(), 'c');
@@ -96,6 +95,26 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
         lastOutput = output;
         lastKernels = layerKernels;
         return output;
+    }
+
+    /** A layer's input as the kernels read it, and the kernels for its shape. */
+    private record Prepared(INDArray source, ConvKernels kernels) {}
+
+    private Prepared prepare(
+            INDArray input,
+            INDArray weights,
+            int[] kernel,
+            int[] strides,
+            int[] padding,
+            ConvolutionMode convolutionMode,
+            int[] dilation,
+            CNN2DFormat format) {
+        requirePlanned(input, dilation, format);
+        INDArray source = plainInput(input);
+        return new Prepared(
+                source,
+                kernelsFor(
+                        ConvGeometry.of(source.shape(), weights.size(0), kernel, strides, padding, convolutionMode)));
     }
 
     /** The forward pass already applied a fused ReLU, so the layer's activation is its output as it is. */
@@ -123,10 +142,9 @@ final class OneDnnConvolution implements ConvolutionHelper, AutoCloseable {
             int[] dilation,
             CNN2DFormat format,
             LayerWorkspaceMgr workspaceMgr) {
-        requirePlanned(input, dilation, format);
-        INDArray source = plainInput(input);
-        ConvKernels layerKernels =
-                kernelsFor(ConvGeometry.of(source.shape(), weights.size(0), kernel, strides, padding, convolutionMode));
+        Prepared prepared = prepare(input, weights, kernel, strides, padding, convolutionMode, dilation, format);
+        INDArray source = prepared.source();
+        ConvKernels layerKernels = prepared.kernels();
         INDArray outputGradient = layerKernels.outputBlocked() ? dense(delta, "output gradient") : plainCopy(delta);
         // DL4J applied the activation it was given to the gradient; while InstalledConvolutions#step runs, that is
         // the identity in place of the fused ReLU, whose derivative then runs here
