@@ -94,7 +94,7 @@ public class JobService {
         Violations violations = new Violations();
         validation.check(submitted, violations);
         if (submitted.dataset() != null) {
-            datasets.checkFolders(submitted.dataset().withDefaults().toChoice(), "dataset", violations);
+            datasets.checkFolders(submitted.dataset().toChoice(), "dataset", violations);
         }
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");

@@ -56,15 +56,14 @@ class ScheduleController {
         Violations violations = new Violations();
         validation.check(request, violations);
         if (request.dataset() != null) {
-            datasets.checkFolders(request.dataset().withDefaults().toChoice(), "dataset", violations);
+            datasets.checkFolders(request.dataset().toChoice(), "dataset", violations);
         }
         violations.throwIfAny();
         int stepsPerEpoch = request.stepsPerEpoch() != null
                 ? request.stepsPerEpoch()
                 : Minibatches.stepsPerEpoch(
-                        datasets.trainSize((request.dataset() == null ? DatasetSpec.UNSET : request.dataset())
-                                .withDefaults()
-                                .toChoice()),
+                        datasets.trainSize(
+                                (request.dataset() == null ? DatasetSpec.UNSET : request.dataset()).toChoice()),
                         request.batchSize());
         ScheduleSpec schedule = request.schedule() == null ? ScheduleSpec.UNSET : request.schedule();
         schedule.requireFits(request.epochs(), stepsPerEpoch);

@@ -33,8 +33,9 @@ public record AugmentSpec(
                 normalize == null ? Boolean.TRUE : normalize);
     }
 
-    /** The preparation that trains. Call on the effective spec. */
+    /** The preparation that trains: this spec with its defaults filled in. */
     public Augmentation toAugmentation() {
-        return new Augmentation(randomCrop, horizontalFlip, normalize);
+        AugmentSpec effective = withDefaults();
+        return new Augmentation(effective.randomCrop(), effective.horizontalFlip(), effective.normalize());
     }
 }

@@ -72,12 +72,13 @@ public record DatasetSpec(
                 validationFraction == null ? 0.0 : validationFraction);
     }
 
-    /** The data that trains. Call on the effective spec. */
+    /** The data that trains: this spec with its defaults filled in. */
     public DatasetChoice toChoice() {
-        return switch (name) {
-            case CIFAR10 -> new DatasetChoice.Cifar10(trainLimit, testLimit, validationFraction);
+        DatasetSpec effective = withDefaults();
+        return switch (effective.name()) {
+            case CIFAR10 -> new DatasetChoice.Cifar10(trainLimit, testLimit, effective.validationFraction());
             case IMAGEFOLDER ->
-                new DatasetChoice.ImageFolder(path, testPath, trainLimit, testLimit, validationFraction);
+                new DatasetChoice.ImageFolder(path, testPath, trainLimit, testLimit, effective.validationFraction());
         };
     }
 }

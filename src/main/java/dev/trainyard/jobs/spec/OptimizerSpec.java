@@ -57,15 +57,16 @@ public record OptimizerSpec(
                 Type.SGD, momentum == null ? 0.9 : momentum, nesterov == null ? Boolean.TRUE : nesterov, decay);
     }
 
-    /** The optimizer that trains. Call on the effective spec. */
+    /** The optimizer that trains: this spec with its defaults filled in. */
     public Optimizer toOptimizer() {
+        OptimizerSpec effective = withDefaults();
         return new Optimizer(
-                switch (type) {
+                switch (effective.type()) {
                     case SGD -> Optimizer.Kind.SGD;
                     case ADAM -> Optimizer.Kind.ADAM;
                     case ADAMW -> Optimizer.Kind.ADAMW;
                 },
-                momentum == null ? 0 : momentum,
-                weightDecay);
+                effective.momentum() == null ? 0 : effective.momentum(),
+                effective.weightDecay());
     }
 }

@@ -54,6 +54,14 @@ class JobSpecTest {
     }
 
     @Test
+    void aPartAsSentTrainsWithItsDefaultsFilledIn() {
+        assertThat(DatasetSpec.UNSET.toChoice()).isEqualTo(new DatasetChoice.Cifar10(null, null, 0.0));
+        assertThat(new AugmentSpec(0, null, null).toAugmentation()).isEqualTo(new Augmentation(0, true, true));
+        assertThat(new OptimizerSpec(OptimizerSpec.Type.ADAM, null, null, null).toOptimizer())
+                .isEqualTo(new Optimizer(Optimizer.Kind.ADAM, 0, 5e-4));
+    }
+
+    @Test
     void theScheduleThatTrainsIsTheOneThePreviewShows() {
         String schedule = "{\"type\": \"cosine-warmup\", \"baseLr\": 0.1, \"warmupSteps\": 7, \"minLr\": 0.001}";
         TrainingRequest request = trained("{\"epochs\": 3, \"schedule\": " + schedule + "}");
