@@ -44,8 +44,13 @@ public final class ApiClient {
         return get(path, "application/json");
     }
 
-    public HttpResponse<String> get(String path, String accept) {
-        return send(request(path).header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofString());
+    /** GETs with extra headers, given as name, value, name, value... */
+    public HttpResponse<String> get(String path, String accept, String... headers) {
+        HttpRequest.Builder builder = request(path).header("Accept", accept).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<byte[]> getBytes(String path) {

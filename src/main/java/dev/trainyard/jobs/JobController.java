@@ -10,6 +10,8 @@ import dev.trainyard.training.ConfusionMatrix;
 import dev.trainyard.training.ModelExport;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
@@ -106,20 +108,34 @@ class JobController {
 
     @GetMapping("/{id}")
     @Operation(
-            summary = "A job's state, progress and per-epoch results",
-            description =
-                    "The ETag changes whenever "
-                            + "the job or its place in the queue does; with If-None-Match set to it the answer is 304 until then.")
+            summary = "A job's state, progress and per-epoch results; with waitFor, once it finished or changed",
+            description = "The ETag changes whenever the job or its place in the queue does; with If-None-Match set "
+                    + "to it the answer is 304 until then. With waitFor (a long poll, no server thread waits): "
+                    + "`terminal` answers as soon as the job is SUCCEEDED, FAILED or CANCELLED; `change` as soon as "
+                    + "its ETag differs from If-None-Match (or from its ETag when the request came, without one). At "
+                    + "the timeout the answer is the job as it is then, or 304 when that still matches If-None-Match.",
+            parameters = {
+                @Parameter(
+                        in = ParameterIn.QUERY,
+                        name = "waitFor",
+                        description = "`terminal` or `change`: wait for that before answering",
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        allowableValues = {"terminal", "change"})),
+                @Parameter(
+                        in = ParameterIn.QUERY,
+                        name = "timeout",
+                        description = "with waitFor, the longest wait: 30s (the default), 500ms, 2m; at most "
+                                + "trainyard.events.max-wait (60s by default)",
+                        schema = @Schema(type = "string"))
+            })
     ResponseEntity<JobView> get(@AuthenticationPrincipal Caller caller, @PathVariable UUID id, WebRequest request) {
-        Job job = jobs.get(caller, id);
-        Long queuePosition = job.state() == JobState.QUEUED ? jobs.queuePosition(job) : null;
-        String waitingFor = queuePosition == null ? null : jobs.waitingFor().orElse(null);
-        String etag = "\"" + job.version() + (queuePosition == null ? "" : "-" + queuePosition)
-                + (waitingFor == null ? "" : "-waiting") + "\"";
-        if (request.checkNotModified(etag)) {
+        JobSnapshot snapshot = jobs.snapshot(jobs.get(caller, id));
+        if (request.checkNotModified(snapshot.etag())) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).body(JobView.of(job, queuePosition, waitingFor, jobs.epochs(job)));
+        return ResponseEntity.ok().eTag(snapshot.etag()).body(snapshot.view(jobs.epochs(snapshot.job())));
     }
 
     @PostMapping("/{id}/cancel")
@@ -293,11 +309,6 @@ class JobController {
     }
 
     private JobView view(Job job) {
-        boolean queued = job.state() == JobState.QUEUED;
-        return JobView.of(
-                job,
-                queued ? jobs.queuePosition(job) : null,
-                queued ? jobs.waitingFor().orElse(null) : null,
-                jobs.epochs(job));
+        return jobs.snapshot(job).view(jobs.epochs(job));
     }
 }

@@ -24,7 +24,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * The executor's side of a job's life: claim, lease, progress, results and the end state. Every write after the
  * claim names the claim's {@link Lease} and happens only while that attempt holds the job (else
  * {@link LeaseLostException}); writes that span two tables lock the job's row first, so a takeover cannot land
- * between them. The end-state counters move only after the end state is written; a job's training gauges appear when
+ * between them. Epoch results and checkpoints are recorded with their events ({@link JobEventLog}). The end-state
+ * counters move only after the end state is written; a job's training gauges appear when
  * its run is planned and go away when its holder stops, whether or not the holder still had the job.
  */
 @Service
@@ -34,6 +35,7 @@ public class JobLifecycle {
 
     private final JobRepository jobs;
     private final JobMetricsRepository results;
+    private final JobEventLog events;
     private final TrainyardMetrics metrics;
     private final JobMeters meters;
     private final CheckpointProperties checkpointSettings;
@@ -42,12 +44,14 @@ public class JobLifecycle {
     public JobLifecycle(
             JobRepository jobs,
             JobMetricsRepository results,
+            JobEventLog events,
             TrainyardMetrics metrics,
             JobMeters meters,
             CheckpointProperties checkpointSettings,
             Clock clock) {
         this.jobs = jobs;
         this.results = results;
+        this.events = events;
         this.metrics = metrics;
         this.meters = meters;
         this.checkpointSettings = checkpointSettings;
@@ -167,6 +171,8 @@ public class JobLifecycle {
         results.upsertEpoch(lease.jobId(), epoch);
         results.upsertCheckpoint(lease.jobId(), checkpoint);
         jobs.touch(lease);
+        events.recordEpoch(lease.jobId(), epoch);
+        events.recordCheckpoint(lease.jobId(), checkpoint);
         return prune(lease.jobId());
     }
 
@@ -180,6 +186,7 @@ public class JobLifecycle {
         hold(lease);
         results.upsertCheckpoint(lease.jobId(), checkpoint);
         jobs.touch(lease);
+        events.recordCheckpoint(lease.jobId(), checkpoint);
         return prune(lease.jobId());
     }
 

@@ -137,6 +137,17 @@ public class JobMetricsRepository {
                 .list();
     }
 
+    /** A job's steps after {@code afterStep}, in order, at most {@code limit}. */
+    public List<StepMetric> findStepsAfter(UUID jobId, long afterStep, int limit) {
+        return jdbc.sql("select step, epoch, loss, learning_rate from job_steps where job_id = :job and step > :after "
+                        + "order by step fetch first :limit rows only")
+                .param("job", jobId.toString())
+                .param("after", afterStep)
+                .param("limit", limit)
+                .query((rs, row) -> new StepMetric(rs.getLong(1), rs.getInt(2), rs.getDouble(3), rs.getDouble(4)))
+                .list();
+    }
+
     public List<EpochMetric> findEpochs(UUID jobId) {
         return jdbc.sql("select epoch, train_loss, validation_loss, validation_accuracy, test_loss, test_accuracy, "
                         + "seconds from job_epochs where job_id = :job order by epoch")

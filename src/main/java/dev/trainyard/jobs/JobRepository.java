@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The job table. Every state change is one {@link JobTransition} made by {@link #move}: a compare-and-set on the
  * current state (and on the lease, for a running job) that bumps {@code version}, so two writers can never both move
- * the same job. The same SQL runs on H2 and PostgreSQL.
+ * the same job, and records its state event in the same transaction. The same SQL runs on H2 and PostgreSQL.
  */
 @Repository
 public class JobRepository {
@@ -42,12 +43,15 @@ public class JobRepository {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final JobEventLog events;
 
-    public JobRepository(JdbcClient jdbc, JsonMapper json) {
+    public JobRepository(JdbcClient jdbc, JsonMapper json, JobEventLog events) {
         this.jdbc = jdbc;
         this.json = json;
+        this.events = events;
     }
 
+    @Transactional
     public void insert(UUID id, String owner, JobSpec spec, Instant submittedAt) {
         jdbc.sql("insert into jobs (id, owner, spec, state, priority, submitted_at) "
                         + "values (:id, :owner, :spec, 'QUEUED', :priority, :submittedAt)")
@@ -57,6 +61,7 @@ public class JobRepository {
                 .param("priority", spec.priority())
                 .param("submittedAt", timestamp(submittedAt))
                 .update();
+        events.recordStateChange(id);
     }
 
     public Optional<Job> findById(UUID id) {
@@ -64,6 +69,24 @@ public class JobRepository {
                 .param("id", id.toString())
                 .query(this::map)
                 .optional();
+    }
+
+    /** The jobs of these ids that exist. */
+    public List<Job> findAll(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select " + COLUMNS + " from jobs where id in (:ids)")
+                .param("ids", ids.stream().map(UUID::toString).toList())
+                .query(this::map)
+                .list();
+    }
+
+    /** Every running job. */
+    public List<Job> findRunning() {
+        return jdbc.sql("select " + COLUMNS + " from jobs where state = 'RUNNING' order by seq")
+                .query(this::map)
+                .list();
     }
 
     /**
@@ -130,6 +153,7 @@ public class JobRepository {
     }
 
     /** QUEUED to CANCELLED, if the job is queued at this moment. */
+    @Transactional
     public boolean cancelQueued(UUID id, Instant now) {
         return move(JobTransition.CANCEL_QUEUED, id, Map.of("now", timestamp(now)));
     }
@@ -138,20 +162,25 @@ public class JobRepository {
      * Records a cancel request, if the job is running at this moment; the slot running it stops before its next
      * step, and a job that goes back to the queue first is cancelled when it is claimed.
      */
+    @Transactional
     public boolean requestCancel(UUID id) {
-        return jdbc.sql("update jobs set cancel_requested = true, version = version + 1 "
-                                + "where id = :id and state = 'RUNNING'")
-                        .param("id", id.toString())
-                        .update()
-                == 1;
+        return recorded(
+                id,
+                jdbc.sql("update jobs set cancel_requested = true, version = version + 1 "
+                                        + "where id = :id and state = 'RUNNING'")
+                                .param("id", id.toString())
+                                .update()
+                        == 1);
     }
 
     /** RUNNING back to QUEUED without counting the attempt, for a job its holder stopped on purpose. */
+    @Transactional
     public boolean release(Lease lease) {
         return move(JobTransition.RELEASE, lease, Map.of());
     }
 
     /** Ends the run of {@code lease} in {@code to}, if that attempt still holds the job. */
+    @Transactional
     public boolean finish(Lease lease, JobState to, Job.JobError error, Instant now) {
         Map<String, Object> values = new HashMap<>();
         values.put("code", error == null ? null : error.code().code());
@@ -220,6 +249,7 @@ public class JobRepository {
      *
      * @return false when the job has not FAILED (now)
      */
+    @Transactional
     public boolean retry(UUID id) {
         return move(JobTransition.RETRY, id, Map.of());
     }
@@ -256,6 +286,7 @@ public class JobRepository {
     }
 
     /** Puts a job whose holder is gone back in the queue (the attempt counts), if {@code lease} still holds it. */
+    @Transactional
     public boolean requeue(Lease lease) {
         return move(JobTransition.REQUEUE, lease, Map.of());
     }
@@ -309,11 +340,13 @@ public class JobRepository {
         if (move.leased()) {
             throw new IllegalArgumentException(move + " is fenced by a lease");
         }
-        return moveStatement(move, "id = :id and state = :from", values)
-                        .param("id", id.toString())
-                        .param("from", move.from.name())
-                        .update()
-                == 1;
+        return recorded(
+                id,
+                moveStatement(move, "id = :id and state = :from", values)
+                                .param("id", id.toString())
+                                .param("from", move.from.name())
+                                .update()
+                        == 1);
     }
 
     /** A move of a running job: applies only while {@code lease} holds it. */
@@ -321,7 +354,16 @@ public class JobRepository {
         if (!move.leased()) {
             throw new IllegalArgumentException(move + " is not made by a lease holder");
         }
-        return held(moveStatement(move, HELD, values), lease).update() == 1;
+        return recorded(
+                lease.jobId(), held(moveStatement(move, HELD, values), lease).update() == 1);
+    }
+
+    /** Records a state event for a change that was made. */
+    private boolean recorded(UUID id, boolean changed) {
+        if (changed) {
+            events.recordStateChange(id);
+        }
+        return changed;
     }
 
     private JdbcClient.StatementSpec moveStatement(JobTransition move, String fence, Map<String, ?> values) {

@@ -157,6 +157,18 @@ public class JobService {
         return jobs.findPage(caller.admin() ? null : caller.name(), state, beforeSeq, limit);
     }
 
+    /** The job as it is now, or empty when it was deleted. */
+    public Optional<JobSnapshot> findSnapshot(UUID id) {
+        return jobs.findById(id).map(this::snapshot);
+    }
+
+    /** The job with its place in the queue as of now. */
+    public JobSnapshot snapshot(Job job) {
+        Long queuePosition = job.state() == JobState.QUEUED ? jobs.queuePosition(job) : null;
+        return new JobSnapshot(
+                job, queuePosition, queuePosition == null ? null : waitingFor().orElse(null));
+    }
+
     public long queuePosition(Job job) {
         return jobs.queuePosition(job);
     }

@@ -30,6 +30,15 @@ class BearerTokenFilter extends OncePerRequestFilter {
         this.problems = problems;
     }
 
+    /**
+     * why: an event stream or long poll ends in an async dispatch, which Spring Security authorizes again; the
+     * caller is authenticated again from the same header, so it is never an anonymous request.
+     */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

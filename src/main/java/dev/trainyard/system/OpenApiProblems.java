@@ -21,6 +21,9 @@ class OpenApiProblems implements OpenApiCustomizer {
             "413",
                     "Request body too large (JSON over trainyard.http.max-json-body, 1 MB by default; images over "
                             + "trainyard.http.max-image-body, 10 MB); nothing was changed",
+            "429",
+                    "Over a limit of yours that frees up with time (queued jobs, open event streams, waiting long "
+                            + "polls); nothing was changed; retry after the Retry-After header's seconds",
             "503",
                     "The job database cannot be reached; nothing was changed; retry after the Retry-After header's "
                             + "seconds");

@@ -50,7 +50,7 @@ class SystemConfiguration {
                         .title("trainyard")
                         .version("v1")
                         .description("Queue, train, watch and download image classifiers trained with DL4J."))
-                .addServersItem(new Server().url("http://localhost:8080").description("local server"))
+                .addServersItem(new Server().url("/").description("the server this document came from"))
                 .components(new Components()
                         .addSecuritySchemes(
                                 "bearer",

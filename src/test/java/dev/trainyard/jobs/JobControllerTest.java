@@ -9,8 +9,8 @@ import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.system.JsonConfiguration;
 import dev.trainyard.system.RequestBodies;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -50,8 +50,12 @@ class JobControllerTest {
         Job job = JobTestBuilder.aQueuedJob().inState(JobState.RUNNING, version);
         given(jobs.get(any(), eq(job.id()))).willReturn(job);
         given(jobs.epochs(job)).willReturn(List.of());
-        given(jobs.waitingFor()).willReturn(Optional.empty());
         return job;
+    }
+
+    @BeforeEach
+    void jobsAreNotQueued() {
+        given(jobs.snapshot(any(Job.class))).willAnswer(call -> new JobSnapshot(call.getArgument(0), null, null));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trainyard.training.Checkpoint;
 import java.time.Duration;
@@ -23,14 +24,17 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the job tables must do on every database trainyard supports; one subclass per database. Tests run outside a
  * test transaction so that concurrent claims see each other, and start from empty tables.
  */
-@Import({JobRepository.class, JobMetricsRepository.class})
+@Import({JobRepository.class, JobMetricsRepository.class, JobEventLog.class, SystemClock.class})
 @ImportAutoConfiguration(JacksonAutoConfiguration.class)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 abstract class JobRepositoryContract {
@@ -43,6 +47,14 @@ abstract class JobRepositoryContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    JobEventLog events;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    private final JsonMapper json = JsonMapper.builder().build();
 
     private final Instant now = JobTestBuilder.SUBMITTED;
 
@@ -374,5 +386,91 @@ abstract class JobRepositoryContract {
         assertThat(jobs.renew(current, now.plusSeconds(72))).isTrue();
         assertThat(jobs.finish(current, JobState.SUCCEEDED, null, now)).isTrue();
         JobAssert.assertThat(jobs.findById(id).orElseThrow()).hasState(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void everyStateChangeRecordsOneStateEventWithTheJobsNewState() {
+        UUID id = aQueuedJob("alice", 0, now);
+        Job claimed = jobs.claimNext("slot-0", now).orElseThrow();
+        assertThat(jobs.finish(new Lease(id, claimed.attempt() + 1), JobState.FAILED, null, now))
+                .as("a stale lease moves nothing")
+                .isFalse();
+        assertThat(jobs.requestCancel(id)).isTrue();
+        assertThat(jobs.finish(new Lease(id, claimed.attempt()), JobState.CANCELLED, null, now))
+                .isTrue();
+
+        List<JobEvent> recorded = events.ofJob(id, 0, 100);
+        assertThat(recorded).extracting(JobEvent::type).containsOnly(JobEvent.Type.STATE);
+        assertThat(recorded)
+                .extracting(event -> json.readTree(event.data()).get("state").asString())
+                .containsExactly("QUEUED", "RUNNING", "RUNNING", "CANCELLED");
+        assertThat(json.readTree(recorded.get(2).data()).get("cancelRequested").asBoolean())
+                .isTrue();
+        assertThat(recorded).extracting(JobEvent::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(recorded).extracting(JobEvent::owner).containsOnly("alice");
+        assertThat(events.head()).isEqualTo(recorded.get(3).seq());
+    }
+
+    @Test
+    void aChangeThatRollsBackLeavesNoEvent() {
+        long head = events.head();
+        UUID id = UUID.randomUUID();
+        assertThatThrownBy(() -> new TransactionTemplate(transactions).executeWithoutResult(status -> {
+                    JobTestBuilder.aQueuedJob().insertInto(jobs);
+                    jobs.insert(id, "alice", JobTestBuilder.aQueuedJob().spec(), now);
+                    throw new IllegalStateException("the rest of the change failed");
+                }))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(jobs.findById(id)).isEmpty();
+        assertThat(events.after(head, 100)).isEmpty();
+        assertThat(events.head()).isEqualTo(head);
+        UUID next = aQueuedJob("alice", 0, now);
+        assertThat(events.after(head, 100))
+                .singleElement()
+                .satisfies(event -> assertThat(event.jobId()).isEqualTo(next))
+                .extracting(JobEvent::seq)
+                .isEqualTo(head + 1);
+    }
+
+    /**
+     * Writers commit events concurrently while a reader follows them the way the event hub does (everything after
+     * the highest seq it has seen). With numbers handed out before commit, a slow transaction would commit a lower
+     * seq after the reader moved past it, and the reader would never see it.
+     */
+    @Test
+    void aReaderFollowingConcurrentWritersMissesNoEvent() throws Exception {
+        long head = events.head();
+        int writers = 4;
+        int jobsEach = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> writing = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            writing.add(pool.submit(() -> {
+                for (int n = 0; n < jobsEach; n++) {
+                    aQueuedJob("writer", 0, now);
+                }
+            }));
+        }
+        List<Long> seen = new ArrayList<>();
+        long cursor = head;
+        while (writing.stream().anyMatch(future -> !future.isDone()) || seen.size() < writers * jobsEach) {
+            for (JobEvent event : events.after(cursor, 1000)) {
+                seen.add(event.seq());
+                cursor = event.seq();
+            }
+            if (writing.stream().allMatch(Future::isDone)
+                    && events.after(cursor, 1).isEmpty()) {
+                break;
+            }
+        }
+        for (Future<?> future : writing) {
+            future.get();
+        }
+        pool.shutdown();
+
+        List<Long> all = events.after(head, 10_000).stream().map(JobEvent::seq).toList();
+        assertThat(all).hasSize(writers * jobsEach);
+        assertThat(seen).as("every committed event, in order, each once").containsExactlyElementsOf(all);
     }
 }

@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /** The committed openapi.yaml is the contract: it must equal what the server generates. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -39,5 +40,14 @@ class OpenApiContractTest {
                 .as("openapi.yaml differs from the API the code serves. If the change is intended, regenerate it: "
                         + "mvn test -Dtest=OpenApiContractTest; cp target/openapi.yaml openapi.yaml")
                 .isEqualTo(generated);
+    }
+
+    /** why: a hard-coded server URL made Swagger UI's "Try it out" call another port behind an ingress or proxy. */
+    @Test
+    void theServerUrlIsRelativeSoTryItOutCallsTheServerThePageCameFrom() {
+        ApiClient anonymous = new ApiClient(port, null);
+        JsonNode document = anonymous.json(anonymous.get("/v3/api-docs"));
+        assertThat(document.at("/servers/0/url").asString()).isEqualTo("/");
+        assertThat(document.toString()).doesNotContain("localhost");
     }
 }
