@@ -82,6 +82,11 @@ final class EventStream {
         return jobId;
     }
 
+    /** The owner whose events a stream of every job shows; null for an admin's, which shows everyone's. */
+    String ownerShown() {
+        return admin ? null : owner;
+    }
+
     /** Whether this stream shows the events of a job of {@code jobOwner}. */
     boolean sees(UUID job, String jobOwner) {
         return jobId != null ? jobId.equals(job) : admin || owner.equals(jobOwner);

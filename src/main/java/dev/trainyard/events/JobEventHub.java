@@ -280,7 +280,7 @@ public class JobEventHub implements SmartLifecycle {
             events = fresh;
         } else {
             events = stream.jobId() == null
-                    ? eventLog.ofOwner(stream.owner(), stream.seq(), EVENT_BATCH)
+                    ? eventLog.ofOwner(stream.ownerShown(), stream.seq(), EVENT_BATCH)
                     : eventLog.ofJob(stream.jobId(), stream.seq(), EVENT_BATCH);
             caughtUp = events.size() < EVENT_BATCH;
         }
