@@ -78,3 +78,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "trainyard.hasTokens" -}}
 {{- if or .Values.auth.existingSecret .Values.auth.tokens }}true{{ end }}
 {{- end }}
+
+{{- define "trainyard.webhooksSecret" -}}
+{{- if .Values.webhooks.existingSecret }}
+{{- .Values.webhooks.existingSecret }}
+{{- else }}
+{{- printf "%s-webhooks" (include "trainyard.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "trainyard.hasWebhookSecrets" -}}
+{{- if or .Values.webhooks.existingSecret .Values.webhooks.secrets }}true{{ end }}
+{{- end }}

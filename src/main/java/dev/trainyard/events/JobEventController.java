@@ -1,6 +1,9 @@
 package dev.trainyard.events;
 
+import dev.trainyard.jobs.CheckpointView;
 import dev.trainyard.jobs.Job;
+import dev.trainyard.jobs.JobEvent;
+import dev.trainyard.jobs.JobMetricsRepository;
 import dev.trainyard.jobs.JobService;
 import dev.trainyard.jobs.JobSnapshot;
 import dev.trainyard.jobs.JobView;
@@ -38,6 +41,11 @@ class JobEventController {
     /** How long past its deadline a long poll may go unanswered before the container answers it. */
     private static final Duration WAIT_GRACE = Duration.ofSeconds(30);
 
+    /** The stream's schema: each event's JSON data, by the event's name. */
+    static final String EVENT_DATA = "Each event's `data` is JSON: `state` a StateChange, `steps` a StepsEvent, "
+            + "`epoch` an EpochMetric and `checkpoint` a CheckpointView (each with the job's id added), `progress` a "
+            + "ProgressEvent, `end` a StreamEnd.";
+
     private final JobEventHub hub;
     private final JobService jobs;
     private final EventsProperties settings;
@@ -64,7 +72,17 @@ class JobEventController {
             content =
                     @Content(
                             mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-                            schema = @Schema(implementation = String.class)))
+                            schema =
+                                    @Schema(
+                                            description = EVENT_DATA,
+                                            oneOf = {
+                                                JobEvent.StateChange.class,
+                                                JobEventHub.StepsEvent.class,
+                                                JobMetricsRepository.EpochMetric.class,
+                                                CheckpointView.class,
+                                                JobEventHub.ProgressEvent.class,
+                                                JobEventHub.StreamEnd.class
+                                            })))
     ResponseEntity<SseEmitter> jobEvents(
             @AuthenticationPrincipal Caller caller,
             @PathVariable UUID id,
@@ -90,7 +108,15 @@ class JobEventController {
             content =
                     @Content(
                             mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-                            schema = @Schema(implementation = String.class)))
+                            schema =
+                                    @Schema(
+                                            description = EVENT_DATA,
+                                            oneOf = {
+                                                JobEvent.StateChange.class,
+                                                JobMetricsRepository.EpochMetric.class,
+                                                CheckpointView.class,
+                                                JobEventHub.ProgressEvent.class
+                                            })))
     ResponseEntity<SseEmitter> allEvents(
             @AuthenticationPrincipal Caller caller,
             @Parameter(description = "the id of the last event received, to resume after it")
@@ -139,7 +165,7 @@ class JobEventController {
                     .eTag(snapshot.etag())
                     .build();
         }
-        return ResponseEntity.ok().eTag(snapshot.etag()).body(snapshot.view(jobs.epochs(snapshot.job())));
+        return ResponseEntity.ok().eTag(snapshot.etag()).body(jobs.details(snapshot));
     }
 
     private static ResponseEntity<SseEmitter> streaming(SseEmitter emitter, EventStream stream) {

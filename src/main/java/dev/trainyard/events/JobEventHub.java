@@ -12,6 +12,7 @@ import dev.trainyard.jobs.JobSnapshot;
 import dev.trainyard.jobs.JobState;
 import dev.trainyard.jobs.JobView;
 import dev.trainyard.security.Caller;
+import dev.trainyard.system.DaemonThreads;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -248,7 +249,7 @@ public class JobEventHub implements SmartLifecycle {
         }
         if (!snapshot.etag().equals(stream.lastEtag())) {
             stream.lastEtag(snapshot.etag());
-            stream.send(event(stream, "progress", ProgressEvent.of(snapshot.view(null))));
+            stream.send(event(stream, "progress", ProgressEvent.of(snapshot.summary())));
         }
         if (snapshot.job().state().isFinished() && caughtUp && (steps == null || steps.complete())) {
             stream.finish(event(
@@ -310,7 +311,7 @@ public class JobEventHub implements SmartLifecycle {
                 stream.send(event(
                         stream,
                         "progress",
-                        ProgressEvent.of(service.snapshot(job).view(null))));
+                        ProgressEvent.of(service.snapshot(job).summary())));
             }
         }
         stream.versions().keySet().retainAll(stillRunning);
@@ -374,14 +375,9 @@ public class JobEventHub implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        poller = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "trainyard-events"));
+        poller = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-events"));
         senders = new ThreadPoolExecutor(
-                0,
-                64,
-                30,
-                TimeUnit.SECONDS,
-                new SynchronousQueue<>(),
-                runnable -> daemon(runnable, "trainyard-events-send"));
+                0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), DaemonThreads.named("trainyard-events-send"));
         long interval = settings.pollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
         running = true;
@@ -411,11 +407,5 @@ public class JobEventHub implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
     }
 }

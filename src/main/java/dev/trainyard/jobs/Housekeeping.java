@@ -1,5 +1,6 @@
 package dev.trainyard.jobs;
 
+import dev.trainyard.system.DaemonThreads;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -46,11 +47,7 @@ class Housekeeping implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "trainyard-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-housekeeping"));
         long period = properties.housekeepingInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::runOnce, 0, period, TimeUnit.MILLISECONDS);
     }

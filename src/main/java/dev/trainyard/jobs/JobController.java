@@ -98,7 +98,7 @@ class JobController {
         List<Job> page = jobs.list(caller, state, PageCursor.decode(cursor), limit);
         String waitingFor = jobs.waitingFor().orElse(null);
         List<JobView> items = page.stream()
-                .map(job -> JobView.of(job, null, waitingFor, null))
+                .map(job -> JobView.of(job, null, waitingFor, null, null))
                 .toList();
         String next = page.size() == limit
                 ? PageCursor.encode(page.get(page.size() - 1).seq())
@@ -135,7 +135,7 @@ class JobController {
         if (request.checkNotModified(snapshot.etag())) {
             return null;
         }
-        return ResponseEntity.ok().eTag(snapshot.etag()).body(snapshot.view(jobs.epochs(snapshot.job())));
+        return ResponseEntity.ok().eTag(snapshot.etag()).body(jobs.details(snapshot));
     }
 
     @PostMapping("/{id}/cancel")
@@ -309,6 +309,6 @@ class JobController {
     }
 
     private JobView view(Job job) {
-        return jobs.snapshot(job).view(jobs.epochs(job));
+        return jobs.details(jobs.snapshot(job));
     }
 }

@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The job event table (an outbox). A change records its event by calling one of the {@code record} methods inside
  * its transaction; the row is written when that transaction is about to commit, as its last statements, so a change
  * and its event commit together or not at all, and the lock on {@code event_clock} that numbers events is held only
- * from then to the commit. Taking that lock last also means it never waits for a lock a holder of it wants.
+ * from then to the commit. Taking that lock last also means it never waits for a lock a holder of it wants. An event
+ * of a job with a webhook for its type gets its delivery row in the same statements.
  */
 @Repository
 public class JobEventLog {
@@ -147,6 +148,15 @@ public class JobEventLog {
                     .param("data", json.writeValueAsString(data))
                     .param("at", now.atOffset(ZoneOffset.UTC))
                     .param("job", event.jobId().toString())
+                    .update();
+            jdbc.sql("insert into webhook_deliveries (id, job_id, event_seq, url, status, attempts, next_attempt_at, "
+                            + "created_at) select :delivery, id, :seq, notify_url, 'PENDING', 0, :at, :at from jobs "
+                            + "where id = :job and notify_events like :type")
+                    .param("delivery", UUID.randomUUID().toString())
+                    .param("seq", seq)
+                    .param("at", now.atOffset(ZoneOffset.UTC))
+                    .param("job", event.jobId().toString())
+                    .param("type", "%," + event.type().streamName() + ",%")
                     .update();
         }
     }

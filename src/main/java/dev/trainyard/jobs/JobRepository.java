@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import dev.trainyard.jobs.spec.JobSpec;
+import dev.trainyard.jobs.spec.NotifySpec;
 import dev.trainyard.training.RunRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,15 +54,25 @@ public class JobRepository {
 
     @Transactional
     public void insert(UUID id, String owner, JobSpec spec, Instant submittedAt) {
-        jdbc.sql("insert into jobs (id, owner, spec, state, priority, submitted_at) "
-                        + "values (:id, :owner, :spec, 'QUEUED', :priority, :submittedAt)")
+        jdbc.sql("insert into jobs (id, owner, spec, state, priority, submitted_at, notify_url, notify_events) "
+                        + "values (:id, :owner, :spec, 'QUEUED', :priority, :submittedAt, :notifyUrl, :notifyEvents)")
                 .param("id", id.toString())
+                .param(
+                        "notifyUrl",
+                        spec.webhook() == null ? null : spec.webhook().url(),
+                        Types.VARCHAR)
+                .param("notifyEvents", spec.webhook() == null ? null : notifyEvents(spec.webhook()), Types.VARCHAR)
                 .param("owner", owner)
                 .param("spec", json.writeValueAsString(spec))
                 .param("priority", spec.priority())
                 .param("submittedAt", timestamp(submittedAt))
                 .update();
         events.recordStateChange(id);
+    }
+
+    /** The webhook's event types as JobEventLog matches them: {@code ,state,epoch,}. */
+    private static String notifyEvents(NotifySpec notify) {
+        return notify.events().stream().map(event -> event + ",").collect(Collectors.joining("", ",", ""));
     }
 
     public Optional<Job> findById(UUID id) {

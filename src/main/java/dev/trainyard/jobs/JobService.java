@@ -28,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class JobService {
 
     static final int MAX_PAGE = 100;
+    /** A job shows this many of its newest webhook deliveries. */
+    private static final int MAX_DELIVERIES_SHOWN = 50;
     /** A job moves between QUEUED and RUNNING at most a few times a second; past this, the client retries. */
     private static final int CANCEL_ATTEMPTS = 10;
 
@@ -47,6 +49,8 @@ public class JobService {
     private final DiskSpace disk;
     private final PredictionService predictions;
     private final RequestValidation validation;
+    private final NotifyTargets notifyTargets;
+    private final WebhookDeliveries deliveries;
     private final SecureRandom seeds = new SecureRandom();
 
     public JobService(
@@ -63,8 +67,12 @@ public class JobService {
             JobFiles files,
             PredictionService predictions,
             DiskSpace disk,
-            RequestValidation validation) {
+            RequestValidation validation,
+            NotifyTargets notifyTargets,
+            WebhookDeliveries deliveries) {
         this.validation = validation;
+        this.notifyTargets = notifyTargets;
+        this.deliveries = deliveries;
         this.disk = disk;
         this.files = files;
         this.predictions = predictions;
@@ -95,6 +103,9 @@ public class JobService {
         validation.check(submitted, violations);
         if (submitted.dataset() != null) {
             datasets.checkFolders(submitted.dataset().toChoice(), "dataset", violations);
+        }
+        if (submitted.webhook() != null && submitted.webhook().url() != null) {
+            notifyTargets.check(caller.name(), submitted.webhook(), "notify", violations);
         }
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
@@ -176,6 +187,13 @@ public class JobService {
     /** Why queued jobs do not start now (too little free disk space), or empty. */
     public Optional<String> waitingFor() {
         return disk.shortage();
+    }
+
+    /** The job as {@code GET /jobs/{id}} shows it: with its epochs and its latest webhook deliveries. */
+    public JobView details(JobSnapshot snapshot) {
+        Job job = snapshot.job();
+        return snapshot.view(
+                epochs(job), job.spec().webhook() == null ? null : deliveries.ofJob(job.id(), MAX_DELIVERIES_SHOWN));
     }
 
     public List<JobMetricsRepository.EpochMetric> epochs(Job job) {

@@ -16,7 +16,12 @@ public record JobSnapshot(Job job, Long queuePosition, String waitingFor) {
                 + (waitingFor == null ? "" : "-waiting") + "\"";
     }
 
-    public JobView view(List<JobMetricsRepository.EpochMetric> epochs) {
-        return JobView.of(job, queuePosition, waitingFor, epochs);
+    /** The job as a list shows it: without its epochs and deliveries. */
+    public JobView summary() {
+        return JobView.of(job, queuePosition, waitingFor, null, null);
+    }
+
+    JobView view(List<JobMetricsRepository.EpochMetric> epochs, List<WebhookDelivery> deliveries) {
+        return JobView.of(job, queuePosition, waitingFor, epochs, deliveries);
     }
 }

@@ -16,6 +16,7 @@ import java.util.UUID;
  * @param waitingFor    why no queued job starts now, e.g. too little free disk space; only while QUEUED
  * @param epochs        one entry per finished epoch (omitted in lists)
  * @param run           what reproduces the run besides spec and seed: versions, device, dataset fingerprint
+ * @param deliveries    with a webhook: its latest deliveries, newest first (omitted in lists)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -35,7 +36,8 @@ public record JobView(
         LatestView latest,
         List<JobMetricsRepository.EpochMetric> epochs,
         Job.JobError error,
-        RunRecord run) {
+        RunRecord run,
+        List<WebhookDelivery> deliveries) {
 
     /**
      * Training progress.
@@ -54,7 +56,12 @@ public record JobView(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LatestView(Double loss, Double learningRate, Double imagesPerSecond) {}
 
-    static JobView of(Job job, Long queuePosition, String waitingFor, List<JobMetricsRepository.EpochMetric> epochs) {
+    static JobView of(
+            Job job,
+            Long queuePosition,
+            String waitingFor,
+            List<JobMetricsRepository.EpochMetric> epochs,
+            List<WebhookDelivery> deliveries) {
         Job.Progress p = job.progress();
         ProgressView progress = null;
         if (p.totalSteps() != null) {
@@ -81,6 +88,7 @@ public record JobView(
                 latest,
                 epochs,
                 job.error(),
-                job.run());
+                job.run(),
+                deliveries);
     }
 }

@@ -9,7 +9,9 @@ import io.swagger.v3.oas.models.servers.Server;
 import jakarta.servlet.MultipartConfigElement;
 import java.time.Clock;
 import org.apache.catalina.core.StandardHost;
+import org.hibernate.validator.HibernateValidatorConfiguration;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.validation.autoconfigure.ValidationConfigurationCustomizer;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +25,16 @@ class SystemConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Validation reports fields by their JSON names. */
+    @Bean
+    ValidationConfigurationCustomizer jsonPropertyNames() {
+        return configuration -> {
+            if (configuration instanceof HibernateValidatorConfiguration hibernate) {
+                hibernate.propertyNodeNameProvider(new JsonPropertyNames());
+            }
+        };
     }
 
     /** Multipart uploads (an image to classify) obey the same limit as an image sent as the body. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.TestServer;
+import dev.trainyard.webhooks.WebhooksProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ class HelmChartTest {
     private static final Path CHART = Path.of("helm/trainyard");
     private static final String CI_PASSWORD = "from-ci-values-not-a-default";
     private static final String CI_TOKEN = "ci-token-0123456789abcdef";
+    private static final String CI_WEBHOOK_SECRET = "whsec_Y2ktd2ViaG9vay1zZWNyZXQtbm90LWEtZGVmYXVsdA==";
 
     @LocalServerPort
     int port;
@@ -188,9 +190,11 @@ class HelmChartTest {
         assertThat(password).doesNotContainKey("value");
         assertThat(at(password, "valueFrom", "secretKeyRef", "name")).isEqualTo("release-trainyard-database");
         assertThat(at(container, "envFrom", "0", "secretRef", "name")).isEqualTo("release-trainyard-tokens");
+        assertThat(at(container, "envFrom", "1", "secretRef", "name")).isEqualTo("release-trainyard-webhooks");
+        assertThat(env(container, "TRAINYARD_WEBHOOKS_ALLOWEDNETWORKS_0")).isEqualTo("10.20.0.0/16");
         for (Map<String, Object> document : external) {
             if (!"Secret".equals(document.get("kind"))) {
-                assertThat(new Yaml().dump(document)).doesNotContain(CI_PASSWORD, CI_TOKEN);
+                assertThat(new Yaml().dump(document)).doesNotContain(CI_PASSWORD, CI_TOKEN, CI_WEBHOOK_SECRET);
             }
         }
         List<String> secretValues = external.stream()
@@ -198,12 +202,41 @@ class HelmChartTest {
                 .flatMap(secret -> map(secret.get("data")).values().stream())
                 .map(value -> new String(Base64.getDecoder().decode((String) value), StandardCharsets.UTF_8))
                 .toList();
-        assertThat(secretValues).contains(CI_PASSWORD, CI_TOKEN);
+        assertThat(secretValues).contains(CI_PASSWORD, CI_TOKEN, CI_WEBHOOK_SECRET);
 
         List<Map<String, Object>> defaults = render(null);
         assertThat(defaults).noneMatch(document -> "Secret".equals(document.get("kind")));
         assertThat(env(container(only(defaults, "Deployment")), "SPRING_DATASOURCE_URL"))
                 .isNull();
+    }
+
+    /** The chart's environment variable names bind to the settings they are meant for. */
+    @Test
+    void webhookSettingsFromTheChartBindAsTheServerReadsThem() throws Exception {
+        List<Map<String, Object>> external = render("external-postgres-values.yaml");
+        Map<String, Object> environment = new java.util.HashMap<>();
+        list(container(only(external, "Deployment")).get("env")).stream()
+                .map(HelmChartTest::map)
+                .filter(e -> e.get("value") != null)
+                .forEach(e -> environment.put((String) e.get("name"), e.get("value")));
+        external.stream()
+                .filter(d -> "Secret".equals(d.get("kind")))
+                .flatMap(secret -> map(secret.get("data")).entrySet().stream())
+                .forEach(e -> environment.put(
+                        e.getKey(),
+                        new String(Base64.getDecoder().decode((String) e.getValue()), StandardCharsets.UTF_8)));
+        var sources = new org.springframework.core.env.MutablePropertySources();
+        sources.addFirst(new org.springframework.core.env.SystemEnvironmentPropertySource(
+                org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
+        var settings = new org.springframework.boot.context.properties.bind.Binder(
+                        org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(sources))
+                .bindOrCreate("trainyard.webhooks", WebhooksProperties.class);
+
+        assertThat(settings.secrets()).singleElement().satisfies(owner -> {
+            assertThat(owner.principal()).isEqualTo("ci");
+            assertThat(owner.secret()).isEqualTo(CI_WEBHOOK_SECRET);
+        });
+        assertThat(settings.allowedNetworks()).containsExactly("10.20.0.0/16");
     }
 
     @Test

@@ -53,7 +53,7 @@ class CancelRaceTest {
         jobs.insert(
                 id,
                 "alice",
-                new JobSpec("race", null, null, null, 2, null, null, null, 1L, null).withDefaults(() -> 1L),
+                new JobSpec("race", null, null, null, 2, null, null, null, 1L, null, null).withDefaults(() -> 1L),
                 Instant.now());
         jdbc.sql("update jobs set state = 'RUNNING', attempt = 1, claimed_by = 'gone/slot-0' where id = :id")
                 .param("id", id.toString())

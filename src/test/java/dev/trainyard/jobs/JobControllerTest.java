@@ -56,6 +56,8 @@ class JobControllerTest {
     @BeforeEach
     void jobsAreNotQueued() {
         given(jobs.snapshot(any(Job.class))).willAnswer(call -> new JobSnapshot(call.getArgument(0), null, null));
+        given(jobs.details(any(JobSnapshot.class)))
+                .willAnswer(call -> call.<JobSnapshot>getArgument(0).view(List.of(), null));
     }
 
     @Test

@@ -52,7 +52,8 @@ final class JobTestBuilder {
                 new OptimizerSpec(OptimizerSpec.Type.SGD, 0.9, true, 5e-4),
                 new ScheduleSpec(ScheduleSpec.Type.COSINE_WARMUP, 0.1, 1, null, 0.0, 0.0),
                 7L,
-                priority);
+                priority,
+                null);
     }
 
     /** The job as the repository would read it back in {@code state}, at {@code version}, without progress. */

@@ -1,6 +1,7 @@
 package dev.trainyard.jobs.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.trainyard.system.JobFolder;
 import dev.trainyard.system.Label;
 import dev.trainyard.training.Checkpoint;
@@ -23,6 +24,7 @@ import java.util.function.LongSupplier;
  * @param batchSize 1..4096 (default 64); steps per epoch are ceil(training images / batchSize)
  * @param seed      seeds weight initialisation and shuffling (default: drawn at submission and shown)
  * @param priority  -100..100, higher runs first (default 0)
+ * @param webhook   JSON {@code notify}: a webhook told of the job's events (default none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "A training job")
@@ -46,7 +48,9 @@ public record JobSpec(
         Long seed,
 
         @Schema(defaultValue = "0") @Min(value = -100, message = PRIORITY) @Max(value = 100, message = PRIORITY)
-        Integer priority)
+        Integer priority,
+
+        @JsonProperty("notify") @Valid NotifySpec webhook)
         implements ScheduledRun {
 
     static final String EPOCHS = "must be between 1 and 1000 (was ${validatedValue})";
@@ -69,7 +73,8 @@ public record JobSpec(
                 (optimizer == null ? new OptimizerSpec(null, null, null, null) : optimizer).withDefaults(),
                 (schedule == null ? ScheduleSpec.UNSET : schedule).withDefaults(),
                 seed == null ? seeds.getAsLong() : seed,
-                priority == null ? 0 : priority);
+                priority == null ? 0 : priority,
+                webhook == null ? null : webhook.withDefaults());
     }
 
     @Override
