@@ -96,10 +96,7 @@ class JobController {
                     "limit", "must be between 1 and " + JobService.MAX_PAGE + " (was " + limit + ")");
         }
         List<Job> page = jobs.list(caller, state, PageCursor.decode(cursor), limit);
-        String waitingFor = jobs.waitingFor().orElse(null);
-        List<JobView> items = page.stream()
-                .map(job -> JobView.of(job, null, waitingFor, null, null))
-                .toList();
+        List<JobView> items = jobs.summaries(page);
         String next = page.size() == limit
                 ? PageCursor.encode(page.get(page.size() - 1).seq())
                 : null;

@@ -2,10 +2,14 @@ package dev.trainyard.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.trainyard.training.Checkpoint;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -148,18 +152,35 @@ public class JobMetricsRepository {
                 .list();
     }
 
-    public List<EpochMetric> findEpochs(UUID jobId) {
-        return jdbc.sql("select epoch, train_loss, validation_loss, validation_accuracy, test_loss, test_accuracy, "
-                        + "seconds from job_epochs where job_id = :job order by epoch")
-                .param("job", jobId.toString())
-                .query((rs, row) -> new EpochMetric(
-                        rs.getInt(1),
-                        rs.getDouble(2),
-                        rs.getObject(3, Double.class),
-                        rs.getObject(4, Double.class),
-                        rs.getObject(5, Double.class),
-                        rs.getObject(6, Double.class),
-                        rs.getDouble(7)))
+    private static final String EPOCH_COLUMNS =
+            "e.epoch, e.train_loss, e.validation_loss, e.validation_accuracy, e.test_loss, e.test_accuracy, e.seconds";
+
+    /** The latest finished epoch of each of {@code jobIds} that has one. */
+    public Map<UUID, EpochMetric> lastEpochs(List<UUID> jobIds) {
+        Map<UUID, EpochMetric> last = new HashMap<>();
+        jdbc.sql("select e.job_id, " + EPOCH_COLUMNS + " from job_epochs e where e.job_id in (:ids) "
+                        + "and e.epoch = (select max(epoch) from job_epochs m where m.job_id = e.job_id)")
+                .param("ids", jobIds.stream().map(UUID::toString).toList())
+                .query((rs, row) -> last.put(UUID.fromString(rs.getString("job_id")), epochMetric(rs)))
                 .list();
+        return last;
+    }
+
+    public List<EpochMetric> findEpochs(UUID jobId) {
+        return jdbc.sql("select " + EPOCH_COLUMNS + " from job_epochs e where e.job_id = :job order by e.epoch")
+                .param("job", jobId.toString())
+                .query((rs, row) -> epochMetric(rs))
+                .list();
+    }
+
+    private static EpochMetric epochMetric(ResultSet rs) throws SQLException {
+        return new EpochMetric(
+                rs.getInt("epoch"),
+                rs.getDouble("train_loss"),
+                rs.getObject("validation_loss", Double.class),
+                rs.getObject("validation_accuracy", Double.class),
+                rs.getObject("test_loss", Double.class),
+                rs.getObject("test_accuracy", Double.class),
+                rs.getDouble("seconds"));
     }
 }

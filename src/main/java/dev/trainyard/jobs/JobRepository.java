@@ -130,6 +130,17 @@ public class JobRepository {
                         .single();
     }
 
+    /** The queue positions of those of {@code ids} that are queued, by one ranking of the whole queue. */
+    public Map<UUID, Long> queuePositions(List<UUID> ids) {
+        Map<UUID, Long> positions = new HashMap<>();
+        jdbc.sql("select id, position from (select id, row_number() over (order by priority desc, seq) as position "
+                        + "from jobs where state = 'QUEUED') queue where id in (:ids)")
+                .param("ids", ids.stream().map(UUID::toString).toList())
+                .query((rs, row) -> positions.put(UUID.fromString(rs.getString(1)), rs.getLong(2)))
+                .list();
+        return positions;
+    }
+
     public long countQueued(String owner) {
         return jdbc.sql("select count(*) from jobs where state = 'QUEUED' and owner = :owner")
                 .param("owner", owner)

@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -166,6 +167,27 @@ public class JobService {
     /** @param beforeSeq the page cursor: jobs older than this sequence number */
     public List<Job> list(Caller caller, JobState state, Long beforeSeq, int limit) {
         return jobs.findPage(caller.admin() ? null : caller.name(), state, beforeSeq, limit);
+    }
+
+    /** A page of jobs as a list shows them: with queue positions and the latest epoch's accuracy, in two reads. */
+    public List<JobView> summaries(List<Job> page) {
+        List<UUID> ids = page.stream().map(Job::id).toList();
+        List<UUID> queued = page.stream()
+                .filter(job -> job.state() == JobState.QUEUED)
+                .map(Job::id)
+                .toList();
+        Map<UUID, Long> positions = queued.isEmpty() ? Map.of() : jobs.queuePositions(queued);
+        Map<UUID, JobMetricsRepository.EpochMetric> lastEpochs = ids.isEmpty() ? Map.of() : results.lastEpochs(ids);
+        String waitingFor = queued.isEmpty() ? null : waitingFor().orElse(null);
+        return page.stream()
+                .map(job -> JobView.of(
+                        job,
+                        positions.get(job.id()),
+                        job.state() == JobState.QUEUED ? waitingFor : null,
+                        null,
+                        lastEpochs.get(job.id()),
+                        null))
+                .toList();
     }
 
     /** The job as it is now, or empty when it was deleted. */

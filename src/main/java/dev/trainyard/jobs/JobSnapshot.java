@@ -18,10 +18,16 @@ public record JobSnapshot(Job job, Long queuePosition, String waitingFor) {
 
     /** The job as a list shows it: without its epochs and deliveries. */
     public JobView summary() {
-        return JobView.of(job, queuePosition, waitingFor, null, null);
+        return JobView.of(job, queuePosition, waitingFor, null, null, null);
     }
 
     JobView view(List<JobMetricsRepository.EpochMetric> epochs, List<WebhookDelivery> deliveries) {
-        return JobView.of(job, queuePosition, waitingFor, epochs, deliveries);
+        return JobView.of(
+                job,
+                queuePosition,
+                waitingFor,
+                epochs,
+                epochs.isEmpty() ? null : epochs.get(epochs.size() - 1),
+                deliveries);
     }
 }

@@ -52,15 +52,21 @@ public record JobView(
     public record ProgressView(
             Integer epoch, Long step, Integer stepsPerEpoch, Long totalSteps, Double fraction, Long etaSeconds) {}
 
-    /** The latest step's loss and learning rate, and the attempt's training speed (images over wall time). */
+    /**
+     * The latest step's loss and learning rate, the attempt's training speed (images over wall time), and the latest
+     * epoch's accuracy.
+     *
+     * @param accuracy the latest finished epoch's validation accuracy, or its test accuracy without a validation split
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record LatestView(Double loss, Double learningRate, Double imagesPerSecond) {}
+    public record LatestView(Double loss, Double learningRate, Double imagesPerSecond, Double accuracy) {}
 
     static JobView of(
             Job job,
             Long queuePosition,
             String waitingFor,
             List<JobMetricsRepository.EpochMetric> epochs,
+            JobMetricsRepository.EpochMetric lastEpoch,
             List<WebhookDelivery> deliveries) {
         Job.Progress p = job.progress();
         ProgressView progress = null;
@@ -70,7 +76,12 @@ public record JobView(
             progress = new ProgressView(
                     p.epoch(), step, p.stepsPerEpoch(), p.totalSteps(), (double) step / p.totalSteps(), eta);
         }
-        LatestView latest = p.loss() == null ? null : new LatestView(p.loss(), p.learningRate(), p.imagesPerSecond());
+        Double accuracy = lastEpoch == null
+                ? null
+                : lastEpoch.validationAccuracy() != null ? lastEpoch.validationAccuracy() : lastEpoch.testAccuracy();
+        LatestView latest = p.loss() == null && accuracy == null
+                ? null
+                : new LatestView(p.loss(), p.learningRate(), p.imagesPerSecond(), accuracy);
         return new JobView(
                 job.id(),
                 job.spec().name(),

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -198,6 +199,13 @@ abstract class JobRepositoryContract {
         assertThat(jobs.queuePosition(jobs.findById(urgent).orElseThrow())).isEqualTo(1);
         assertThat(jobs.queuePosition(jobs.findById(first).orElseThrow())).isEqualTo(2);
         assertThat(jobs.queuePosition(jobs.findById(last).orElseThrow())).isEqualTo(3);
+        assertThat(jobs.queuePositions(List.of(last, first, urgent)))
+                .as("one ranking of the queue agrees with the per-job count")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(urgent, 1L, first, 2L, last, 3L));
+        jobs.claimNext("slot", now);
+        assertThat(jobs.queuePositions(List.of(urgent, first, last)))
+                .as("a job that left the queue has no position")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(first, 1L, last, 2L));
     }
 
     @Test
@@ -294,6 +302,12 @@ abstract class JobRepositoryContract {
                 .containsExactly(0.0, 0.025);
         assertThat(results.findEpochs(id))
                 .containsExactly(new JobMetricsRepository.EpochMetric(1, 2.25, null, null, 2.1, 0.31, 1.5));
+
+        JobMetricsRepository.EpochMetric second =
+                new JobMetricsRepository.EpochMetric(2, 2.0, 1.9, 0.4, 1.95, 0.35, 1.4);
+        results.upsertEpoch(id, second);
+        UUID without = aQueuedJob("a", 0, now.plusSeconds(1));
+        assertThat(results.lastEpochs(List.of(id, without))).containsExactlyEntriesOf(Map.of(id, second));
     }
 
     @Test

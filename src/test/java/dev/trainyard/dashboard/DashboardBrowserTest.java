@@ -1,0 +1,372 @@
+package dev.trainyard.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trainyard.ApiClient;
+import dev.trainyard.TestServer;
+import dev.trainyard.data.Cifar10Fixture;
+import java.awt.image.BufferedImage;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The dashboard in a real browser (Debian's chromium, headless, driven through chromedriver by Selenium) against the
+ * real server on a random port, training for real on a generated dataset. Screenshots go to target/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DashboardBrowserTest {
+
+    static final Path DATA_DIR = TestServer.newDataDir();
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    /** Holds the only training slot until cancelled, at a rate that cannot diverge. */
+    static final String BLOCKER = """
+            {"name": "blocker", "model": "lenet5", "dataset": {"name": "cifar10", "trainLimit": 500, "testLimit": 40},
+             "epochs": 100, "batchSize": 10, "seed": 1, "schedule": {"type": "constant", "baseLr": 0.01}}""";
+
+    static final String HOSTILE_NAME = "<img src=x onerror=alert(1)>";
+
+    @LocalServerPort
+    int port;
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+    private ApiClient alice;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestServer.register(registry, DATA_DIR, "1");
+        registry.add("trainyard.events.poll-interval", () -> "100ms");
+    }
+
+    @BeforeAll
+    static void writeFixture() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "chromium and chromium-driver are not installed (.ci/run installs them)");
+        Cifar10Fixture.write(DATA_DIR.resolve("datasets"), 100, 40, 3);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=en");
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // pages redraw as events arrive: an element found a moment ago may have been replaced
+        wait.ignoring(StaleElementReferenceException.class);
+        alice = new ApiClient(port, TestServer.ALICE);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private String url(String hash) {
+        return "http://127.0.0.1:" + port + "/" + hash;
+    }
+
+    private void signIn() {
+        browser.get(url(""));
+        WebElement token = wait.until(d -> d.findElement(By.id("token")));
+        token.sendKeys(TestServer.ALICE, Keys.ENTER);
+        wait.until(d -> d.findElement(By.cssSelector("h1")).getText().equals("Jobs"));
+    }
+
+    /** The whole page: the window grows to the page's height for the shot, then returns to its size. */
+    private void screenshot(String name) throws Exception {
+        Dimension window = browser.manage().window().getSize();
+        long height =
+                (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
+        browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(height + 140, 8000)));
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        browser.manage().window().setSize(window);
+    }
+
+    private String submitByApi(String spec) {
+        HttpResponse<String> created = alice.post("/api/v1/jobs", spec);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return alice.json(created).get("id").asString();
+    }
+
+    private String state(String jobId) {
+        return alice.json(alice.get("/api/v1/jobs/" + jobId)).get("state").asString();
+    }
+
+    private void awaitState(String jobId, String expected) throws InterruptedException {
+        alice.poll(
+                "/api/v1/jobs/" + jobId,
+                Duration.ofMinutes(2),
+                job -> job.get("state").asString().equals(expected));
+    }
+
+    private int attribute(By element, String name) {
+        String value = browser.findElement(element).getDomAttribute(name);
+        return value == null ? 0 : Integer.parseInt(value);
+    }
+
+    private void type(String field, String value) {
+        WebElement input = browser.findElement(By.name(field));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    /** JavaScript errors and CSP violations the page logged. */
+    private List<String> pageErrors() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            String message = entry.getMessage();
+            boolean expectedHttpError = message.contains("the server responded with a status of 4");
+            if (!expectedHttpError
+                    && (entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
+                            || message.contains("Content Security Policy"))) {
+                errors.add(message);
+            }
+        }
+        return errors;
+    }
+
+    @Test
+    void aUserSubmitsFromTheFormAndWatchesTheJobTrainLiveToSucceededWithTheRatesOfThePreview() throws Exception {
+        String blocker = submitByApi(BLOCKER);
+        awaitState(blocker, "RUNNING");
+        signIn();
+        wait.until(d -> !d.findElements(By.cssSelector("tr[data-job-id='" + blocker + "'] [data-state=RUNNING]"))
+                .isEmpty());
+
+        browser.findElement(By.linkText("Submit a job")).click();
+        wait.until(d -> d.findElement(By.id("preview-status")).getText().contains("steps"));
+        type("name", "browser job");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("model"))).selectByValue("lenet5");
+        type("dataset.trainLimit", "100");
+        type("dataset.testLimit", "40");
+        type("epochs", "3");
+        type("batchSize", "5");
+        type("seed", "1");
+        type("schedule.baseLr", "-1");
+        WebElement baseLrError = browser.findElement(By.cssSelector("[data-error-for='schedule.baseLr']"));
+        wait.until(d -> !baseLrError.getText().isEmpty());
+        assertThat(browser.findElement(By.name("schedule.baseLr")).getDomAttribute("aria-invalid"))
+                .isEqualTo("true");
+        type("schedule.baseLr", "0.01");
+        type("schedule.warmupEpochs", "1");
+        wait.until(d ->
+                d.findElement(By.id("preview-status")).getText().equals("60 steps (20 per epoch), 20 warmup steps"));
+        assertThat(baseLrError.getText()).isEmpty();
+        assertThat(attribute(By.id("preview-chart"), "data-points")).isEqualTo(60);
+        screenshot("submit");
+
+        ((JavascriptExecutor) browser).executeScript("window.trainyardNotReloaded = true;");
+        browser.findElement(By.id("submit-job")).click();
+        wait.until(d -> d.getCurrentUrl().matches(".*#/jobs/[0-9a-f-]{36}$"));
+        String jobId = browser.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        assertThat(alice.json(alice.get("/api/v1/jobs/" + jobId)).get("name").asString())
+                .isEqualTo("browser job");
+        wait.until(d -> d.findElement(By.id("job-title")).getText().equals("browser job"));
+        wait.until(d -> !d.findElements(By.cssSelector("#job-state [data-state=QUEUED]"))
+                .isEmpty());
+        assertThat(attribute(By.id("loss-chart"), "data-points")).isZero();
+        JsonNode queued =
+                alice.json(alice.get("/api/v1/jobs?state=QUEUED")).get("items").get(0);
+        assertThat(queued.get("id").asString()).isEqualTo(jobId);
+        assertThat(queued.get("queuePosition").asInt())
+                .as("the list shows queue positions")
+                .isEqualTo(1);
+        wait.until(d -> d.findElement(By.id("job-summary")).getText().contains("Queue position\n1"));
+
+        alice.post("/api/v1/jobs/" + blocker + "/cancel", "");
+        TreeSet<Integer> pointsSeen = new TreeSet<>();
+        WebDriverWait training = new WebDriverWait(browser, Duration.ofMinutes(3), Duration.ofMillis(50));
+        training.ignoring(StaleElementReferenceException.class);
+        training.until(d -> {
+            pointsSeen.add(attribute(By.id("loss-chart"), "data-points"));
+            return !d.findElements(By.cssSelector("#job-state [data-state=SUCCEEDED]"))
+                    .isEmpty();
+        });
+        wait.until(d -> attribute(By.id("loss-chart"), "data-points") == 60);
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.trainyardNotReloaded === true"))
+                .as("the page followed the job without reloading")
+                .isEqualTo(true);
+        assertThat(pointsSeen)
+                .as("loss points the chart showed while the job trained")
+                .hasSizeGreaterThan(1);
+        WebElement rateMatch = browser.findElement(By.id("rate-match"));
+        wait.until(d -> "60".equals(rateMatch.getDomAttribute("data-applied")));
+        assertThat(rateMatch.getText())
+                .isEqualTo("The applied learning rate equals the preview at all 60 steps compared.");
+        assertThat(rateMatch.getDomAttribute("data-equal")).isEqualTo("true");
+        wait.until(d -> d.findElements(By.cssSelector("#epochs tbody tr")).size() == 3);
+        assertThat(attribute(By.id("epoch-chart"), "data-points")).isEqualTo(3);
+        wait.until(d ->
+                !d.findElements(By.cssSelector("#evaluation table.confusion")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("#evaluation tbody tr"))).hasSize(10);
+        wait.until(d -> !d.findElements(By.cssSelector("#checkpoints tbody tr")).isEmpty());
+        assertThat(browser.findElement(By.id("download-model")).isDisplayed()).isTrue();
+
+        Path image = Files.createTempFile("classify-", ".png");
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        browser.findElement(By.id("image")).sendKeys(image.toAbsolutePath().toString());
+        browser.findElement(By.id("classify-button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#predictions li")).size() == 3);
+        screenshot("job");
+
+        JsonNode listed = alice.json(alice.get("/api/v1/jobs?state=SUCCEEDED"))
+                .get("items")
+                .get(0);
+        double lastAccuracy = alice.json(alice.get("/api/v1/jobs/" + jobId))
+                .at("/epochs/2/testAccuracy")
+                .asDouble();
+        assertThat(listed.at("/latest/accuracy").asDouble())
+                .as("the list shows the last epoch's accuracy")
+                .isEqualTo(lastAccuracy);
+        browser.findElement(By.linkText("Jobs")).click();
+        WebElement accuracy = wait.until(
+                d -> d.findElement(By.cssSelector("tr[data-job-id='" + jobId + "'] td[data-column=accuracy]")));
+        assertThat(accuracy.getText()).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", lastAccuracy * 100));
+
+        assertThat(pageErrors()).isEmpty();
+    }
+
+    @Test
+    void aRunningJobIsCancelledFromItsPage() throws Exception {
+        String running = submitByApi(BLOCKER.replace("\"blocker\"", "\"to cancel\""));
+        awaitState(running, "RUNNING");
+        signIn();
+        WebElement link = wait.until(d -> d.findElement(By.linkText("to cancel")));
+        // by keyboard alone: Tab to the job's link, Enter, Tab to the cancel button, Enter
+        tabTo(link);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        WebElement cancel = wait.until(d -> d.findElement(By.id("cancel")));
+        wait.until(d -> cancel.isDisplayed());
+        tabTo(cancel);
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        wait.until(d -> !d.findElements(By.cssSelector("#job-state [data-state=CANCELLED]"))
+                .isEmpty());
+        assertThat(state(running)).isEqualTo("CANCELLED");
+        wait.until(d -> !cancel.isDisplayed());
+        screenshot("cancelled");
+        assertThat(pageErrors()).isEmpty();
+    }
+
+    @Test
+    void aJobNamedLikeMarkupIsShownAsTextAndRunsNothing() throws Exception {
+        String hostile = submitByApi(BLOCKER.replace("\"blocker\"", "\"" + HOSTILE_NAME.replace("\"", "\\\"") + "\""));
+        try {
+            signIn();
+            WebElement link = wait.until(d -> d.findElement(By.cssSelector("tr[data-job-id='" + hostile + "'] a")));
+            assertThat(link.getText()).isEqualTo(HOSTILE_NAME);
+            assertThat(browser.findElements(By.cssSelector("#jobs img"))).isEmpty();
+            screenshot("jobs");
+            link.click();
+            wait.until(d -> d.findElement(By.id("job-title")).getText().equals(HOSTILE_NAME));
+            assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+            assertThat(alertShown()).isFalse();
+            assertThat(pageErrors()).isEmpty();
+        } finally {
+            alice.post("/api/v1/jobs/" + hostile + "/cancel", "");
+            awaitState(hostile, "CANCELLED");
+        }
+    }
+
+    /** Presses Tab until {@code target} has the focus. */
+    private void tabTo(WebElement target) {
+        for (int presses = 0; presses < 60; presses++) {
+            if (browser.switchTo().activeElement().equals(target)) {
+                return;
+            }
+            new org.openqa.selenium.interactions.Actions(browser)
+                    .sendKeys(Keys.TAB)
+                    .perform();
+        }
+        throw new AssertionError("Tab never reached " + target);
+    }
+
+    private boolean alertShown() {
+        try {
+            browser.switchTo().alert();
+            return true;
+        } catch (NoAlertPresentException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theModelsPageShowsTheLayerTablesAndAWrongTokenIsRefused() throws Exception {
+        browser.get(url(""));
+        WebElement token = wait.until(d -> d.findElement(By.id("token")));
+        token.sendKeys("not-a-token-of-this-server", Keys.ENTER);
+        WebElement error = wait.until(d -> d.findElement(By.cssSelector("[role=alert]")));
+        assertThat(error.getText()).startsWith("401");
+        assertThat(browser.findElements(By.id("nav")).get(0).isDisplayed()).isFalse();
+
+        token.clear();
+        token.sendKeys(TestServer.ALICE, Keys.ENTER);
+        wait.until(d -> d.findElement(By.cssSelector("h1")).getText().equals("Jobs"));
+        browser.findElement(By.linkText("Models")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#models section table")).size() == 3);
+        for (String model : List.of("seednet", "lenet5", "resnet20")) {
+            WebElement section = browser.findElement(By.cssSelector("section[data-model=" + model + "]"));
+            assertThat(section.findElements(By.cssSelector("tbody tr"))).isNotEmpty();
+        }
+        assertThat(browser.findElement(By.cssSelector("section[data-model=seednet]"))
+                        .getText())
+                .contains("Total parameters: 159,498");
+        screenshot("models");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.findElement(By.linkText("Jobs")).click();
+        wait.until(d -> d.findElement(By.cssSelector("h1")).getText().equals("Jobs"));
+        long overflow = (Long) ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(overflow)
+                .as("the page fits a phone's width (tables scroll inside)")
+                .isLessThanOrEqualTo(0);
+        screenshot("jobs-phone");
+        assertThat(pageErrors()).isEmpty();
+    }
+}
