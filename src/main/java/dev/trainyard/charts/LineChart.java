@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Line charts as SVG: one or more panels stacked top to bottom, each with labelled axes, five ticks per axis, lines
- * (a point whose value is NaN or infinite is left out), a legend when lines are named, and dashed vertical markers.
- * The y axis of each panel runs from 0 to 5% above its largest value.
+ * Line charts as SVG: one or more panels stacked top to bottom, each with labelled axes, lines (a point whose value
+ * is NaN or infinite is left out), a legend when lines are named, and dashed vertical markers. Ticks fall on round
+ * numbers (1, 2 or 5 times a power of ten), on the x axis in multiples of its unit: a step axis with a unit of one
+ * epoch ticks on epoch boundaries and names them. The y axis runs from 0 to the first tick above its largest value.
  */
 public final class LineChart {
 
     private static final int PANEL_HEIGHT = 380;
     private static final int LEFT = 80;
     private static final int TOP = 40;
-    private static final int BOTTOM = 50;
+    private static final int BOTTOM = 60;
     private static final int LEGEND = 150;
     private static final int NO_LEGEND = 30;
 
@@ -32,11 +33,31 @@ public final class LineChart {
     /**
      * One chart of the stack.
      *
-     * @param xMin the x value at the left edge
-     * @param xMax the x value at the right edge; ticks show x values rounded to whole numbers (steps, epochs)
+     * @param xMin  the x value at the left edge
+     * @param xMax  the x value at the right edge
+     * @param xUnit x ticks fall on whole multiples of it: 1 for steps or epochs, the steps per epoch for a step axis
+     *              ticked on epoch boundaries
+     * @param xUnitName names a tick's multiple of xUnit under it (e.g. "epoch"), or null
      */
     public record Panel(
-            String xLabel, String yLabel, double xMin, double xMax, List<Line> lines, List<Marker> markers) {}
+            String xLabel,
+            String yLabel,
+            double xMin,
+            double xMax,
+            double xUnit,
+            String xUnitName,
+            List<Line> lines,
+            List<Marker> markers) {}
+
+    /** Okabe-Ito colours: told apart with every common colour-vision deficiency. */
+    public static final String BLUE = "#0072B2";
+
+    public static final String GREEN = "#009E73";
+    public static final String VERMILLION = "#D55E00";
+    public static final String ORANGE = "#E69F00";
+
+    /** About this many ticks per axis, at most. */
+    private static final int TICKS = 6;
 
     private final String title;
     private final int width;
@@ -77,22 +98,26 @@ public final class LineChart {
                 }
             }
         }
-        double yMax = max > 0 ? max * 1.05 : 1;
+        double yStep = nice(max > 0 ? max * 1.05 / (TICKS - 1) : 0.2);
+        double yMax = Math.max(1, Math.ceil(max * 1.05 / yStep)) * yStep;
         double xSpan = Math.max(1e-12, panel.xMax() - panel.xMin());
-        for (int i = 0; i <= 5; i++) {
-            double y = top + plotHeight - plotHeight * i / 5;
+        for (int i = 0; i * yStep <= yMax * (1 + 1e-9); i++) {
+            double y = top + plotHeight - plotHeight * i * yStep / yMax;
             svg.append(String.format(
                     Locale.ROOT,
                     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.3g</text>%n",
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
                     LEFT,
                     y,
                     LEFT + plotWidth,
                     y,
                     LEFT - 6,
                     y + 4,
-                    yMax * i / 5));
-            long tick = Math.round(panel.xMin() + xSpan * i / 5);
+                    label(i * yStep, yStep)));
+        }
+        double unit = panel.xUnit() > 0 ? panel.xUnit() : 1;
+        double xStep = nice(Math.max(1, xSpan / unit / TICKS)) * unit;
+        for (double tick = Math.ceil(panel.xMin() / xStep) * xStep; tick <= panel.xMax() + 1e-9; tick += xStep) {
             double x = LEFT + plotWidth * (tick - panel.xMin()) / xSpan;
             svg.append(String.format(
                     Locale.ROOT,
@@ -104,7 +129,16 @@ public final class LineChart {
                     top + plotHeight + 5,
                     x,
                     top + plotHeight + 20,
-                    tick));
+                    Math.round(tick)));
+            if (panel.xUnitName() != null && tick > 0) {
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#555\">%s %d</text>%n",
+                        x,
+                        top + plotHeight + 34,
+                        Svg.escape(panel.xUnitName()),
+                        Math.round(tick / unit)));
+            }
         }
         svg.append(String.format(
                 Locale.ROOT,
@@ -116,7 +150,7 @@ public final class LineChart {
                 plotWidth,
                 plotHeight,
                 LEFT + plotWidth / 2,
-                top + plotHeight + 38,
+                top + plotHeight + (panel.xUnitName() == null ? 38 : 48),
                 Svg.escape(panel.xLabel()),
                 top + plotHeight / 2,
                 top + plotHeight / 2,
@@ -165,5 +199,28 @@ public final class LineChart {
                         Svg.escape(line.name())));
             }
         }
+    }
+
+    /** The smallest of 1, 2 and 5 times a power of ten that is at least {@code value} (a positive number). */
+    static double nice(double value) {
+        double power = Math.pow(10, Math.floor(Math.log10(value)));
+        for (double n : new double[] {1, 2, 5, 10}) {
+            if (n * power >= value * (1 - 1e-9)) {
+                return n * power;
+            }
+        }
+        return 10 * power;
+    }
+
+    /** A tick's value with as many decimals as its spacing needs, and no more. */
+    static String label(double value, double spacing) {
+        int decimals = Math.max(0, (int) -Math.floor(Math.log10(spacing) + 1e-9));
+        if (decimals > 6) {
+            return String.format(Locale.ROOT, "%.1e", value);
+        }
+        return new java.math.BigDecimal(value)
+                .setScale(decimals, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -13,39 +13,73 @@ final class JobCharts {
 
     private JobCharts() {}
 
-    /** Loss (top chart) and accuracy (bottom chart) by epoch. */
-    static String curves(String title, List<JobMetricsRepository.EpochMetric> epochs) {
+    /**
+     * The learning rate applied at each step (ticked on epoch boundaries when the steps per epoch are known), then
+     * loss and accuracy by epoch.
+     */
+    static String curves(
+            String title,
+            List<JobMetricsRepository.StepMetric> steps,
+            Integer stepsPerEpoch,
+            List<JobMetricsRepository.EpochMetric> epochs) {
         double lastEpoch =
                 Math.max(1, epochs.isEmpty() ? 1 : epochs.get(epochs.size() - 1).epoch());
+        double[] stepIndex = steps.stream()
+                .mapToDouble(JobMetricsRepository.StepMetric::step)
+                .toArray();
+        double[] rates = steps.stream()
+                .mapToDouble(JobMetricsRepository.StepMetric::learningRate)
+                .toArray();
         return LineChart.titled(title, WIDTH)
+                .panel(new LineChart.Panel(
+                        "step",
+                        "learning rate applied",
+                        0,
+                        Math.max(1, stepIndex.length == 0 ? 1 : stepIndex[stepIndex.length - 1]),
+                        stepsPerEpoch == null ? 1 : stepsPerEpoch,
+                        stepsPerEpoch == null ? null : "epoch",
+                        List.of(new LineChart.Line("", LineChart.BLUE, stepIndex, rates)),
+                        List.of()))
                 .panel(new LineChart.Panel(
                         "epoch",
                         "loss",
                         1,
                         lastEpoch,
+                        1,
+                        null,
                         List.of(
-                                line("train loss", "#1f6fb4", epochs, JobMetricsRepository.EpochMetric::trainLoss),
+                                line(
+                                        "train loss",
+                                        LineChart.ORANGE,
+                                        epochs,
+                                        JobMetricsRepository.EpochMetric::trainLoss),
                                 line(
                                         "validation loss",
-                                        "#2ca02c",
+                                        LineChart.GREEN,
                                         epochs,
                                         JobMetricsRepository.EpochMetric::validationLoss),
-                                line("test loss", "#d62728", epochs, JobMetricsRepository.EpochMetric::testLoss)),
+                                line(
+                                        "test loss",
+                                        LineChart.VERMILLION,
+                                        epochs,
+                                        JobMetricsRepository.EpochMetric::testLoss)),
                         List.of()))
                 .panel(new LineChart.Panel(
                         "epoch",
                         "accuracy",
                         1,
                         lastEpoch,
+                        1,
+                        null,
                         List.of(
                                 line(
                                         "validation accuracy",
-                                        "#2ca02c",
+                                        LineChart.GREEN,
                                         epochs,
                                         JobMetricsRepository.EpochMetric::validationAccuracy),
                                 line(
                                         "test accuracy",
-                                        "#d62728",
+                                        LineChart.VERMILLION,
                                         epochs,
                                         JobMetricsRepository.EpochMetric::testAccuracy)),
                         List.of()))

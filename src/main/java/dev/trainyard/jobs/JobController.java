@@ -171,7 +171,8 @@ class JobController {
     @GetMapping("/{id}/metrics")
     @Operation(
             summary = "Per-step loss and learning rate, and per-epoch results",
-            description = "Accept: " + "image/svg+xml gives loss and accuracy curves by epoch.")
+            description = "Accept: image/svg+xml gives a chart: the learning rate applied at each step, then loss and "
+                    + "accuracy by epoch.")
     JobMetricsView metrics(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         Job job = jobs.get(caller, id);
         return new JobMetricsView(job.id(), jobs.steps(job), jobs.epochs(job));
@@ -180,7 +181,8 @@ class JobController {
     @GetMapping(path = "/{id}/metrics", produces = "image/svg+xml")
     ResponseEntity<String> metricsChart(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         Job job = jobs.get(caller, id);
-        return svg(JobCharts.curves(job.spec().name(), jobs.epochs(job)));
+        return svg(JobCharts.curves(
+                job.spec().name(), jobs.steps(job), job.progress().stepsPerEpoch(), jobs.epochs(job)));
     }
 
     @GetMapping("/{id}/evaluation")

@@ -93,7 +93,9 @@ public record SchedulePreview(int stepsPerEpoch, long totalSteps, long warmupSte
                         "learning rate",
                         0,
                         Math.max(1, totalSteps - 1),
-                        List.of(new LineChart.Line("", "#1f6fb4", steps, rates)),
+                        stepsPerEpoch,
+                        "epoch",
+                        List.of(new LineChart.Line("", LineChart.BLUE, steps, rates)),
                         warmupSteps > 0
                                 ? List.of(new LineChart.Marker(warmupSteps, "warmup ends (step " + warmupSteps + ")"))
                                 : List.of()))

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * besides (progress writes, metrics, the prefetch thread). Variants of the server's settings and the PyTorch peer
  * ({@link PeerBench}) take turns in each round, one server at a time on the same data directory.
  *
+ * <p>A variant's {@code watchers=N} is not a server setting: while its job trains, N clients follow the job's event
+ * stream (reading every byte) and N more hold long polls on it ({@code waitFor=change}, each asked again as soon as it
+ * is answered), as a dashboard and scripts would.
+ *
  * <p>Arguments as {@code key=value}: {@code data=<data-dir>} (required; its {@code datasets/<path>} is the image
  * folder), {@code path=cifar10-jpg/train}, {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
  * {@code variants="onednn:--trainyard.training.convolutions=onednn|dl4j:--trainyard.training.convolutions=dl4j"}
@@ -97,7 +101,14 @@ public final class ServerSpeedBenchmark {
         for (int round = 0; round < rounds; round++) {
             StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
             for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
-                double rate = trainThroughServer(dataDir, variant.getValue(), images, from);
+                List<String> settings = variant.getValue().stream()
+                        .filter(setting -> !setting.startsWith("watchers="))
+                        .toList();
+                int watchers = variant.getValue().stream()
+                        .filter(setting -> setting.startsWith("watchers="))
+                        .mapToInt(setting -> Integer.parseInt(setting.substring("watchers=".length())))
+                        .sum();
+                double rate = trainThroughServer(dataDir, settings, watchers, images, from);
                 rates.get(variant.getKey())[round] = rate;
                 line.append(String.format(" %s %.0f images/s;", variant.getKey(), rate));
             }
@@ -136,7 +147,8 @@ public final class ServerSpeedBenchmark {
     }
 
     /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
-    private double trainThroughServer(Path dataDir, List<String> settings, int images, int from) throws Exception {
+    private double trainThroughServer(Path dataDir, List<String> settings, int watchers, int images, int from)
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -177,10 +189,113 @@ public final class ServerSpeedBenchmark {
             if (created.statusCode() != 201 || !id.find()) {
                 throw new IllegalStateException("submission answered " + created.statusCode() + ": " + created.body());
             }
-            return followRate(base, token, "/api/v1/jobs/" + id.group(1), from);
+            String job = "/api/v1/jobs/" + id.group(1);
+            try (Watchers watching = new Watchers(base, token, job, watchers)) {
+                double rate = followRate(base, token, job, from);
+                watching.check();
+                return rate;
+            }
         } finally {
             server.destroy();
             server.waitFor();
+        }
+    }
+
+    /** Clients that follow a job's event stream and hold long polls on it until closed. */
+    private final class Watchers implements AutoCloseable {
+
+        private final List<Thread> threads = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicLong streamedBytes =
+                new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong pollAnswers = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicReference<String> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private final int count;
+        private volatile boolean open = true;
+
+        Watchers(String base, String token, String job, int count) {
+            this.count = count;
+            for (int i = 0; i < count; i++) {
+                threads.add(daemon(() -> stream(base, token, job)));
+                threads.add(daemon(() -> poll(base, token, job)));
+            }
+        }
+
+        private Thread daemon(Runnable watcher) {
+            Thread thread = new Thread(watcher, "watcher");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }
+
+        private void stream(String base, String token, String job) {
+            try {
+                HttpResponse<java.io.InputStream> answer = http.send(
+                        HttpRequest.newBuilder(URI.create(base + job + "/events"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Accept", "text/event-stream")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (answer.statusCode() != 200) {
+                    failure.compareAndSet(null, "a stream answered " + answer.statusCode());
+                    return;
+                }
+                try (java.io.InputStream body = answer.body()) {
+                    byte[] buffer = new byte[8192];
+                    for (int read; open && (read = body.read(buffer)) >= 0; ) {
+                        streamedBytes.addAndGet(read);
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                if (open) {
+                    failure.compareAndSet(null, "a stream failed: " + e);
+                }
+            }
+        }
+
+        private void poll(String base, String token, String job) {
+            String etag = null;
+            while (open) {
+                try {
+                    HttpRequest.Builder wait = HttpRequest.newBuilder(
+                                    URI.create(base + job + "?waitFor=change&timeout=30s"))
+                            .header("Authorization", "Bearer " + token)
+                            .timeout(Duration.ofSeconds(90));
+                    if (etag != null) {
+                        wait.header("If-None-Match", etag);
+                    }
+                    HttpResponse<String> answer = http.send(wait.build(), HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() != 200 && answer.statusCode() != 304) {
+                        failure.compareAndSet(null, "a long poll answered " + answer.statusCode());
+                        return;
+                    }
+                    etag = answer.headers().firstValue("ETag").orElse(etag);
+                    pollAnswers.incrementAndGet();
+                } catch (IOException | InterruptedException e) {
+                    if (open) {
+                        failure.compareAndSet(null, "a long poll failed: " + e);
+                    }
+                    return;
+                }
+            }
+        }
+
+        /** Fails the measurement when a watcher could not watch; prints what they received. */
+        void check() {
+            if (failure.get() != null) {
+                throw new IllegalStateException(failure.get());
+            }
+            if (count > 0) {
+                System.out.printf(
+                        "  %d streams read %,d bytes; %d long polls were answered %,d times%n",
+                        count, streamedBytes.get(), count, pollAnswers.get());
+            }
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            threads.forEach(Thread::interrupt);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,7 @@ class DashboardBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
+    static final Path DOWNLOADS = TestServer.newDataDir();
 
     /** Holds the only training slot until cancelled, at a rate that cannot diverge. */
     static final String BLOCKER = """
@@ -89,6 +92,13 @@ class DashboardBrowserTest {
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=en");
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        options.setExperimentalOption(
+                "prefs",
+                Map.of(
+                        "download.default_directory",
+                        DOWNLOADS.toAbsolutePath().toString(),
+                        "download.prompt_for_download",
+                        false));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -246,7 +256,14 @@ class DashboardBrowserTest {
                 !d.findElements(By.cssSelector("#evaluation table.confusion")).isEmpty());
         assertThat(browser.findElements(By.cssSelector("#evaluation tbody tr"))).hasSize(10);
         wait.until(d -> !d.findElements(By.cssSelector("#checkpoints tbody tr")).isEmpty());
-        assertThat(browser.findElement(By.id("download-model")).isDisplayed()).isTrue();
+        browser.findElement(By.id("download-model")).click();
+        // named as the server's Content-Disposition names it
+        Path model = DOWNLOADS.resolve("lenet5-" + jobId + "-last.zip");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> Files.isRegularFile(model));
+        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), false);
+        assertThat(network.numParams())
+                .as("the downloaded model loads with DL4J")
+                .isEqualTo(62_006);
 
         Path image = Files.createTempFile("classify-", ".png");
         ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
@@ -268,6 +285,15 @@ class DashboardBrowserTest {
         WebElement accuracy = wait.until(
                 d -> d.findElement(By.cssSelector("tr[data-job-id='" + jobId + "'] td[data-column=accuracy]")));
         assertThat(accuracy.getText()).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f%%", lastAccuracy * 100));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("state-filter")))
+                .selectByValue("CANCELLED");
+        wait.until(d -> d.findElements(By.cssSelector("#jobs tr[data-job-id='" + jobId + "']"))
+                .isEmpty());
+        assertThat(browser.findElements(By.cssSelector("#jobs [data-state]")))
+                .as("only cancelled jobs when filtered so")
+                .isNotEmpty()
+                .allSatisfy(
+                        badge -> assertThat(badge.getDomAttribute("data-state")).isEqualTo("CANCELLED"));
 
         assertThat(pageErrors()).isEmpty();
     }

@@ -177,6 +177,48 @@ class JobEventsTest {
         bob.post("/api/v1/jobs/" + bobsJob + "/cancel", "");
     }
 
+    /** why: an admin's resumed stream once caught up on the admin's own events only, missing everyone else's. */
+    @Test
+    void anAdminWhoResumesTheStreamOfEveryJobGetsOtherOwnersEventsExactlyOnce() throws Exception {
+        SseClient first = openOnceFree(TestServer.ROOT, "/api/v1/events");
+        ApiClient alice = new ApiClient(port, TestServer.ALICE);
+        String id = submit(alice, SHORT_JOB.formatted("watched by an admin"));
+        List<SseClient.Event> before = first.until(
+                event -> event.name().equals("state")
+                        && data(event).get("jobId").asString().equals(id),
+                Duration.ofSeconds(30));
+        first.close();
+        // everything after happens while the admin is away, so the resumed stream reads it all from the log
+        alice.poll(
+                "/api/v1/jobs/" + id,
+                Duration.ofMinutes(2),
+                job -> job.get("state").asString().equals("SUCCEEDED"));
+
+        SseClient resumed = stream(
+                TestServer.ROOT, "/api/v1/events", before.get(before.size() - 1).id());
+        assertThat(resumed.status()).isEqualTo(200);
+        List<SseClient.Event> after = resumed.until(
+                event -> event.name().equals("state")
+                        && data(event).get("jobId").asString().equals(id)
+                        && data(event).get("state").asString().equals("SUCCEEDED"),
+                Duration.ofMinutes(2));
+
+        List<SseClient.Event> all = new ArrayList<>(before);
+        all.addAll(after);
+        List<SseClient.Event> ofTheJob = all.stream()
+                .filter(event -> !event.name().equals("progress"))
+                .filter(event -> data(event).get("jobId").asString().equals(id))
+                .toList();
+        assertThat(ofTheJob.stream()
+                        .filter(event -> event.name().equals("state"))
+                        .map(event -> data(event).get("state").asString()))
+                .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+        assertThat(ofTheJob.stream()
+                        .filter(event -> event.name().equals("epoch"))
+                        .map(event -> data(event).get("epoch").asInt()))
+                .containsExactly(1, 2, 3);
+    }
+
     @Test
     void streamsPastTheOwnersLimitAnswer429AndOtherOwnersStillStream() throws Exception {
         for (int n = 0; n < 6; n++) {
