@@ -28,15 +28,18 @@ import java.util.regex.Pattern;
  * besides (progress writes, metrics, the prefetch thread). Variants of the server's settings and the PyTorch peer
  * ({@link PeerBench}) take turns in each round, one server at a time on the same data directory.
  *
- * <p>A variant's {@code watchers=N} is not a server setting: while its job trains, N clients follow the job's event
- * stream (reading every byte) and N more hold long polls on it ({@code waitFor=change}, each asked again as soon as it
- * is answered), as a dashboard and scripts would.
+ * <p>A variant's {@code streams=N} and {@code polls=N} ({@code watchers=N}: both) are not server settings: while its
+ * job trains, N clients follow the job's event stream (reading every byte) and N hold long polls on it
+ * ({@code waitFor=change}, each asked again as soon as it is answered), as dashboards and scripts would. The CPU time
+ * the server and this JVM (the watching clients, mostly) used during the job is printed with them.
  *
  * <p>Arguments as {@code key=value}: {@code data=<data-dir>} (required; its {@code datasets/<path>} is the image
  * folder), {@code path=cifar10-jpg/train}, {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
  * {@code variants="onednn:--trainyard.training.convolutions=onednn|dl4j:--trainyard.training.convolutions=dl4j"}
  * (name, then server settings separated by spaces; variants by {@code |}), {@code rounds=3}, {@code images=25600}
- * (the job trains one epoch on the first N images), {@code from=50}, and the peer's options.
+ * (the job trains one epoch on the first N images), {@code from=50}, {@code progress=50ms} (the server's progress
+ * interval: how often the measured step count is reported, and how often a job changes for its watchers), and the
+ * peer's options.
  */
 public final class ServerSpeedBenchmark {
 
@@ -85,12 +88,14 @@ public final class ServerSpeedBenchmark {
         Optional<PeerBench> peer = PeerBench.from(options);
         System.out.printf(
                 "trainyard server speed benchmark, %s: seednet, batch 64, one epoch of %,d images from %s; "
-                        + "JVM %s, GOMP_SPINCOUNT=1000; rate = (steps between the progress reports at step >= %d and the "
-                        + "last before the end) x 64 / their wall time; %d rounds, each: %s%s%n",
+                        + "JVM %s, GOMP_SPINCOUNT=1000, progress reported every %s; rate = (steps between the progress "
+                        + "reports at step >= %d and the last before the end) x 64 / their wall time; %d rounds, each: "
+                        + "%s%s%n",
                 LocalDate.now(),
                 images,
                 dataDir.resolve("datasets").resolve(options.getOrDefault("path", "cifar10-jpg/train")),
                 String.join(" ", JVM),
+                options.getOrDefault("progress", "50ms"),
                 from,
                 rounds,
                 String.join(", ", variants.keySet()),
@@ -102,13 +107,11 @@ public final class ServerSpeedBenchmark {
             StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
             for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
                 List<String> settings = variant.getValue().stream()
-                        .filter(setting -> !setting.startsWith("watchers="))
+                        .filter(setting -> !WATCHERS.matcher(setting).matches())
                         .toList();
-                int watchers = variant.getValue().stream()
-                        .filter(setting -> setting.startsWith("watchers="))
-                        .mapToInt(setting -> Integer.parseInt(setting.substring("watchers=".length())))
-                        .sum();
-                double rate = trainThroughServer(dataDir, settings, watchers, images, from);
+                int streams = watchers(variant.getValue(), "streams");
+                int polls = watchers(variant.getValue(), "polls");
+                double rate = trainThroughServer(dataDir, settings, streams, polls, images, from);
                 rates.get(variant.getKey())[round] = rate;
                 line.append(String.format(" %s %.0f images/s;", variant.getKey(), rate));
             }
@@ -147,7 +150,22 @@ public final class ServerSpeedBenchmark {
     }
 
     /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
-    private double trainThroughServer(Path dataDir, List<String> settings, int watchers, int images, int from)
+    private static final Pattern WATCHERS = Pattern.compile("(watchers|streams|polls)=(\\d+)");
+
+    /** The count of {@code kind} watchers a variant names ({@code watchers=N} counts for both kinds). */
+    private static int watchers(List<String> variant, String kind) {
+        int count = 0;
+        for (String setting : variant) {
+            Matcher matcher = WATCHERS.matcher(setting);
+            if (matcher.matches()
+                    && (matcher.group(1).equals(kind) || matcher.group(1).equals("watchers"))) {
+                count += Integer.parseInt(matcher.group(2));
+            }
+        }
+        return count;
+    }
+
+    private double trainThroughServer(Path dataDir, List<String> settings, int streams, int polls, int images, int from)
             throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -162,7 +180,7 @@ public final class ServerSpeedBenchmark {
                 options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"),
                 "--trainyard.data-dir=" + dataDir,
                 "--server.port=" + port,
-                "--trainyard.executor.progress-interval=50ms"));
+                "--trainyard.executor.progress-interval=" + options.getOrDefault("progress", "50ms")));
         command.addAll(settings);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -190,9 +208,20 @@ public final class ServerSpeedBenchmark {
                 throw new IllegalStateException("submission answered " + created.statusCode() + ": " + created.body());
             }
             String job = "/api/v1/jobs/" + id.group(1);
-            try (Watchers watching = new Watchers(base, token, job, watchers)) {
+            java.lang.management.OperatingSystemMXBean os =
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long clientCpuBefore = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+            Duration serverCpuBefore = server.info().totalCpuDuration().orElse(Duration.ZERO);
+            long wallBefore = System.nanoTime();
+            try (Watchers watching = new Watchers(base, token, job, streams, polls)) {
                 double rate = followRate(base, token, job, from);
                 watching.check();
+                System.out.printf(
+                        "  during the job (%.1f s): server CPU %.1f s, this JVM's CPU %.1f s%n",
+                        (System.nanoTime() - wallBefore) / 1e9,
+                        (server.info().totalCpuDuration().orElse(Duration.ZERO).toMillis() - serverCpuBefore.toMillis())
+                                / 1e3,
+                        (((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() - clientCpuBefore) / 1e9);
                 return rate;
             }
         } finally {
@@ -210,13 +239,17 @@ public final class ServerSpeedBenchmark {
         private final java.util.concurrent.atomic.AtomicLong pollAnswers = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicReference<String> failure =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        private final int count;
+        private final int streams;
+        private final int polls;
         private volatile boolean open = true;
 
-        Watchers(String base, String token, String job, int count) {
-            this.count = count;
-            for (int i = 0; i < count; i++) {
+        Watchers(String base, String token, String job, int streams, int polls) {
+            this.streams = streams;
+            this.polls = polls;
+            for (int i = 0; i < streams; i++) {
                 threads.add(daemon(() -> stream(base, token, job)));
+            }
+            for (int i = 0; i < polls; i++) {
                 threads.add(daemon(() -> poll(base, token, job)));
             }
         }
@@ -285,10 +318,10 @@ public final class ServerSpeedBenchmark {
             if (failure.get() != null) {
                 throw new IllegalStateException(failure.get());
             }
-            if (count > 0) {
+            if (streams + polls > 0) {
                 System.out.printf(
                         "  %d streams read %,d bytes; %d long polls were answered %,d times%n",
-                        count, streamedBytes.get(), count, pollAnswers.get());
+                        streams, streamedBytes.get(), polls, pollAnswers.get());
             }
         }
 

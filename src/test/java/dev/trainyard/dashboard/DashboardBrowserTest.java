@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -48,6 +51,8 @@ import tools.jackson.databind.JsonNode;
  * real server on a random port, training for real on a generated dataset. Screenshots go to target/screenshots.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// each test stands alone; the order only makes the later screenshots show the earlier tests' jobs
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
@@ -182,6 +187,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1)
     void aUserSubmitsFromTheFormAndWatchesTheJobTrainLiveToSucceededWithTheRatesOfThePreview() throws Exception {
         String blocker = submitByApi(BLOCKER);
         awaitState(blocker, "RUNNING");
@@ -299,6 +305,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(2)
     void aRunningJobIsCancelledFromItsPage() throws Exception {
         String running = submitByApi(BLOCKER.replace("\"blocker\"", "\"to cancel\""));
         awaitState(running, "RUNNING");
@@ -320,6 +327,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(3)
     void aJobNamedLikeMarkupIsShownAsTextAndRunsNothing() throws Exception {
         String hostile = submitByApi(BLOCKER.replace("\"blocker\"", "\"" + HOSTILE_NAME.replace("\"", "\\\"") + "\""));
         try {
@@ -362,6 +370,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(4)
     void theModelsPageShowsTheLayerTablesAndAWrongTokenIsRefused() throws Exception {
         browser.get(url(""));
         WebElement token = wait.until(d -> d.findElement(By.id("token")));
