@@ -273,12 +273,19 @@ export function jobPage(main, id) {
     }
   }
 
+  let evaluationShown = false;
+
+  /** The confusion matrix and the classify form, once the job has succeeded: drawn once, so a chosen file stays. */
   async function loadEvaluation() {
     if (job.state !== 'SUCCEEDED') {
       replace(evaluationArea, h('p', { class: 'empty' }, 'The confusion matrix comes when the job has succeeded.'));
       replace(classifyArea, h('p', { class: 'empty' }, 'Images can be classified once the job has succeeded.'));
       return;
     }
+    if (evaluationShown) {
+      return;
+    }
+    evaluationShown = true;
     drawClassify();
     try {
       replace(evaluationArea, confusionMatrix(await call(`${path}/evaluation`)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trainyard.ApiClient;
 import dev.trainyard.TestServer;
 import dev.trainyard.data.Cifar10Fixture;
+import dev.trainyard.data.ImageFolderFixture;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -358,6 +359,37 @@ class DashboardBrowserTest {
                     .perform();
         }
         throw new AssertionError("Tab never reached " + target);
+    }
+
+    @Test
+    @Order(5)
+    void classNamesLikeMarkupShowAsTextInTheConfusionMatrixAndPredictions() throws Exception {
+        // folder names cannot hold a slash, so no closing tags
+        List<String> classes = List.of("<b>bold", "<img src=x onerror=alert(2)>", "plain");
+        ImageFolderFixture.write(DATA_DIR.resolve("datasets").resolve("markup"), classes, 8, 5);
+        String id = submitByApi("{\"name\": \"markup classes\", \"model\": \"lenet5\", \"dataset\": {\"name\": "
+                + "\"imagefolder\", \"path\": \"markup\", \"validationFraction\": 0.5}, \"epochs\": 1, \"batchSize\": 6, "
+                + "\"seed\": 1, "
+                + "\"schedule\": {\"type\": \"constant\", \"baseLr\": 0.01}}");
+        awaitState(id, "SUCCEEDED");
+
+        signIn();
+        browser.get(url("#/jobs/" + id));
+        wait.until(d -> d.findElements(By.cssSelector("#evaluation tbody th")).size() == 3);
+        assertThat(browser.findElements(By.cssSelector("#evaluation tbody th")).stream()
+                        .map(WebElement::getText))
+                .containsExactlyInAnyOrderElementsOf(classes);
+        Path image = Files.createTempFile("classify-", ".png");
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        browser.findElement(By.id("image")).sendKeys(image.toAbsolutePath().toString());
+        browser.findElement(By.id("classify-button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#predictions li .label")).size() == 3);
+        assertThat(browser.findElements(By.cssSelector("#predictions li .label")).stream()
+                        .map(WebElement::getText))
+                .containsExactlyInAnyOrderElementsOf(classes);
+        assertThat(browser.findElements(By.cssSelector("main img, main b"))).isEmpty();
+        assertThat(alertShown()).isFalse();
+        assertThat(pageErrors()).isEmpty();
     }
 
     private boolean alertShown() {

@@ -19,10 +19,15 @@ public final class ImageFolderFixture {
 
     /** Writes {@code perClass} images for each class under {@code folder}; even ones PNG, odd ones JPEG. */
     public static Path write(Path folder, int perClass, long seed) throws IOException {
+        return write(folder, CLASSES, perClass, seed);
+    }
+
+    /** The same with the given class (folder) names, up to three. */
+    public static Path write(Path folder, List<String> classes, int perClass, long seed) throws IOException {
         Random random = new Random(seed);
         int[][] colours = {{220, 40, 40}, {240, 220, 60}, {120, 20, 90}};
-        for (int c = 0; c < CLASSES.size(); c++) {
-            Path classFolder = Files.createDirectories(folder.resolve(CLASSES.get(c)));
+        for (int c = 0; c < classes.size(); c++) {
+            Path classFolder = Files.createDirectories(folder.resolve(classes.get(c)));
             for (int i = 0; i < perClass; i++) {
                 int width = 20 + random.nextInt(40);
                 int height = 20 + random.nextInt(40);
