@@ -36,8 +36,9 @@ export class ApiError extends Error {
   }
 }
 
-function headers(accept, extra) {
-  const all = { Accept: accept, ...extra };
+/** The headers of an API request: what it accepts, and the token when there is one. */
+export function headers(accept) {
+  const all = { Accept: accept };
   const token = session.token();
   if (token) {
     all.Authorization = `Bearer ${token}`;
@@ -57,8 +58,8 @@ async function problemOf(response) {
  * Calls the API at a path relative to the page (so it works behind a proxy's path prefix) and answers its JSON (or
  * a Blob for other types, null for 204); throws ApiError for a 4xx or 5xx.
  */
-export async function call(path, { method = 'GET', json, body, contentType, accept = 'application/json', signal, extraHeaders = {} } = {}) {
-  const sent = headers(accept, extraHeaders);
+export async function call(path, { method = 'GET', json, body, contentType, accept = 'application/json', signal } = {}) {
+  const sent = headers(accept);
   let payload = body;
   if (json !== undefined) {
     sent['Content-Type'] = 'application/json';
@@ -82,7 +83,7 @@ export async function call(path, { method = 'GET', json, body, contentType, acce
 
 /** Downloads what a GET answers as a file named by the server's Content-Disposition, or by fallbackName. */
 export async function download(path, fallbackName) {
-  const response = await fetch(path, { headers: headers('*/*', {}), credentials: 'omit', cache: 'no-store' });
+  const response = await fetch(path, { headers: headers('*/*'), credentials: 'omit', cache: 'no-store' });
   if (!response.ok) {
     throw new ApiError(response.status, await problemOf(response));
   }

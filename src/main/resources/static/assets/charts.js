@@ -8,8 +8,6 @@ export const COLOURS = {
   green: '#009E73',
   vermillion: '#D55E00',
   purple: '#CC79A7',
-  sky: '#56B4E9',
-  black: '#222222',
   grey: '#b8b8b8',
 };
 

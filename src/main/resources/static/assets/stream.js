@@ -1,6 +1,6 @@
 // Server-Sent Events read with fetch (EventSource cannot send an Authorization header). A dropped stream is opened
 // again with Last-Event-ID, so the server resumes after the last event received; the `end` event closes it for good.
-import { ApiError, session } from './api.js';
+import { ApiError, headers as apiHeaders } from './api.js';
 
 const RETRY_MS = 1000;
 const BUSY_RETRY_MS = 5000;
@@ -47,7 +47,7 @@ export function follow(path, onEvent, { onStatus = () => {}, onError = () => {} 
   let lastEventId = null;
 
   async function readOnce() {
-    const headers = { Accept: 'text/event-stream', Authorization: `Bearer ${session.token()}` };
+    const headers = apiHeaders('text/event-stream');
     if (lastEventId) {
       headers['Last-Event-ID'] = lastEventId;
     }

@@ -1,6 +1,9 @@
 package dev.trainyard.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -208,8 +213,7 @@ public final class ServerSpeedBenchmark {
                 throw new IllegalStateException("submission answered " + created.statusCode() + ": " + created.body());
             }
             String job = "/api/v1/jobs/" + id.group(1);
-            java.lang.management.OperatingSystemMXBean os =
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
             long clientCpuBefore = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
             Duration serverCpuBefore = server.info().totalCpuDuration().orElse(Duration.ZERO);
             long wallBefore = System.nanoTime();
@@ -234,11 +238,9 @@ public final class ServerSpeedBenchmark {
     private final class Watchers implements AutoCloseable {
 
         private final List<Thread> threads = new ArrayList<>();
-        private final java.util.concurrent.atomic.AtomicLong streamedBytes =
-                new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong pollAnswers = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicReference<String> failure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicLong streamedBytes = new AtomicLong();
+        private final AtomicLong pollAnswers = new AtomicLong();
+        private final AtomicReference<String> failure = new AtomicReference<>();
         private final int streams;
         private final int polls;
         private volatile boolean open = true;
@@ -263,7 +265,7 @@ public final class ServerSpeedBenchmark {
 
         private void stream(String base, String token, String job) {
             try {
-                HttpResponse<java.io.InputStream> answer = http.send(
+                HttpResponse<InputStream> answer = http.send(
                         HttpRequest.newBuilder(URI.create(base + job + "/events"))
                                 .header("Authorization", "Bearer " + token)
                                 .header("Accept", "text/event-stream")
@@ -273,7 +275,7 @@ public final class ServerSpeedBenchmark {
                     failure.compareAndSet(null, "a stream answered " + answer.statusCode());
                     return;
                 }
-                try (java.io.InputStream body = answer.body()) {
+                try (InputStream body = answer.body()) {
                     byte[] buffer = new byte[8192];
                     for (int read; open && (read = body.read(buffer)) >= 0; ) {
                         streamedBytes.addAndGet(read);
