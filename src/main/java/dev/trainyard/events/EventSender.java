@@ -1,11 +1,16 @@
 package dev.trainyard.events;
 
 import java.io.IOException;
+import java.util.List;
 
-/** Writes one message to a stream's client. */
+/** Writes messages to a stream's client. */
 @FunctionalInterface
 interface EventSender {
 
-    /** @throws IOException when the client is gone */
-    void send(StreamEvent event) throws IOException;
+    /**
+     * Writes {@code events} in order and flushes once.
+     *
+     * @throws IOException when the client is gone
+     */
+    void send(List<StreamEvent> events) throws IOException;
 }

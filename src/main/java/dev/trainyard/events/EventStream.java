@@ -1,7 +1,9 @@
 package dev.trainyard.events;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
@@ -169,16 +171,25 @@ final class EventStream {
         }
     }
 
+    /** Writes what is queued in one go (one flush for a round's events), then ends the stream if that was its last. */
     private void drain() {
         try {
-            StreamEvent event;
-            while (!closed.get() && (event = queue.poll()) != null) {
+            List<StreamEvent> batch = new ArrayList<>();
+            boolean last = false;
+            for (StreamEvent event; !closed.get() && (event = queue.poll()) != null; ) {
                 if (event == CLOSE) {
-                    close();
-                    return;
+                    last = true;
+                    break;
                 }
                 queued.decrementAndGet();
-                sender.send(event);
+                batch.add(event);
+            }
+            if (!batch.isEmpty() && !closed.get()) {
+                sender.send(batch);
+            }
+            if (last) {
+                close();
+                return;
             }
         } catch (IOException | RuntimeException gone) {
             close();

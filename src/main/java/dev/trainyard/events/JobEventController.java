@@ -16,6 +16,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -30,6 +33,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** Event streams of jobs, and long polls on a job. */
@@ -179,11 +183,14 @@ class JobEventController {
                 .body(emitter);
     }
 
-    private static void send(SseEmitter emitter, StreamEvent event) throws IOException {
-        if (event.isComment()) {
-            emitter.send(SseEmitter.event().comment("heartbeat"));
-        } else {
-            emitter.send(SseEmitter.event().id(event.id()).name(event.name()).data(event.data(), JSON_TEXT));
+    private static void send(SseEmitter emitter, List<StreamEvent> events) throws IOException {
+        Set<ResponseBodyEmitter.DataWithMediaType> message = new LinkedHashSet<>();
+        for (StreamEvent event : events) {
+            SseEmitter.SseEventBuilder builder = event.isComment()
+                    ? SseEmitter.event().comment("heartbeat")
+                    : SseEmitter.event().id(event.id()).name(event.name()).data(event.data(), JSON_TEXT);
+            message.addAll(builder.build());
         }
+        emitter.send(message);
     }
 }

@@ -192,11 +192,13 @@ public class JobEventHub implements SmartLifecycle {
             List<JobEvent> fresh = eventLog.after(from, EVENT_BATCH);
             long to = fresh.isEmpty() ? from : fresh.get(fresh.size() - 1).seq();
             Map<UUID, JobSteps> steps = newSteps(round, watched.keySet());
+            Rendering rendering = new Rendering();
             for (EventStream stream : round) {
                 if (stream.jobId() == null) {
-                    deliverAllJobs(stream, from, to, fresh, runningJobs);
+                    deliverAllJobs(stream, from, to, fresh, runningJobs, rendering);
                 } else {
-                    deliverJob(stream, from, to, fresh, watched.get(stream.jobId()), steps.get(stream.jobId()));
+                    deliverJob(
+                            stream, from, to, fresh, watched.get(stream.jobId()), steps.get(stream.jobId()), rendering);
                 }
             }
             cursor = to;
@@ -238,33 +240,39 @@ public class JobEventHub implements SmartLifecycle {
 
     /** One job's stream: its new steps, then its events, then its progress; the end once it finished. */
     private void deliverJob(
-            EventStream stream, long from, long to, List<JobEvent> fresh, JobSnapshot snapshot, JobSteps steps) {
+            EventStream stream,
+            long from,
+            long to,
+            List<JobEvent> fresh,
+            JobSnapshot snapshot,
+            JobSteps steps,
+            Rendering rendering) {
         if (steps != null) {
-            sendSteps(stream, steps.steps());
+            sendSteps(stream, steps.steps(), rendering);
         }
         boolean caughtUp = sendEvents(stream, from, to, fresh);
         if (snapshot == null) {
-            stream.finish(event(stream, "end", new StreamEnd(stream.jobId(), null, true)));
+            stream.finish(rendering.event(stream, "end", new StreamEnd(stream.jobId(), null, true)));
             return;
         }
         if (!snapshot.etag().equals(stream.lastEtag())) {
             stream.lastEtag(snapshot.etag());
-            stream.send(event(stream, "progress", ProgressEvent.of(snapshot.summary())));
+            stream.send(rendering.event(stream, "progress", rendering.progress(snapshot)));
         }
         if (snapshot.job().state().isFinished() && caughtUp && (steps == null || steps.complete())) {
-            stream.finish(event(
+            stream.finish(rendering.event(
                     stream, "end", new StreamEnd(stream.jobId(), snapshot.job().state(), null)));
         }
     }
 
-    private void sendSteps(EventStream stream, List<JobMetricsRepository.StepMetric> read) {
+    private void sendSteps(EventStream stream, List<JobMetricsRepository.StepMetric> read, Rendering rendering) {
         List<JobMetricsRepository.StepMetric> unsent =
                 read.stream().filter(step -> step.step() >= stream.steps()).toList();
         for (int start = 0; start < unsent.size(); start += STEPS_PER_EVENT) {
             List<JobMetricsRepository.StepMetric> chunk =
                     unsent.subList(start, Math.min(unsent.size(), start + STEPS_PER_EVENT));
             stream.steps(chunk.get(chunk.size() - 1).step() + 1);
-            stream.send(event(stream, "steps", new StepsEvent(stream.jobId(), chunk)));
+            stream.send(rendering.event(stream, "steps", new StepsEvent(stream.jobId(), chunk)));
         }
     }
 
@@ -298,7 +306,8 @@ public class JobEventHub implements SmartLifecycle {
     }
 
     /** A stream of every job the caller may see: its events, then the progress of its running jobs. */
-    private void deliverAllJobs(EventStream stream, long from, long to, List<JobEvent> fresh, List<Job> runningJobs) {
+    private void deliverAllJobs(
+            EventStream stream, long from, long to, List<JobEvent> fresh, List<Job> runningJobs, Rendering rendering) {
         sendEvents(stream, from, to, fresh);
         Set<UUID> stillRunning = new HashSet<>();
         for (Job job : runningJobs) {
@@ -308,10 +317,7 @@ public class JobEventHub implements SmartLifecycle {
             stillRunning.add(job.id());
             Long sent = stream.versions().put(job.id(), job.version());
             if (sent == null || sent != job.version()) {
-                stream.send(event(
-                        stream,
-                        "progress",
-                        ProgressEvent.of(service.snapshot(job).summary())));
+                stream.send(rendering.event(stream, "progress", rendering.progress(job)));
             }
         }
         stream.versions().keySet().retainAll(stillRunning);
@@ -339,8 +345,30 @@ public class JobEventHub implements SmartLifecycle {
         }
     }
 
-    private StreamEvent event(EventStream stream, String name, Object data) {
-        return new StreamEvent(stream.currentId(), name, json.writeValueAsString(data));
+    /**
+     * One round's events as JSON: what several streams are sent (the same steps, the same progress) is read and
+     * written once, not once per stream. Poller thread only.
+     */
+    private final class Rendering {
+
+        private final Map<Object, String> written = new HashMap<>();
+        private final Map<UUID, ProgressEvent> watchedProgress = new HashMap<>();
+        private final Map<UUID, ProgressEvent> runningProgress = new HashMap<>();
+
+        StreamEvent event(EventStream stream, String name, Object data) {
+            return new StreamEvent(stream.currentId(), name, written.computeIfAbsent(data, json::writeValueAsString));
+        }
+
+        /** A watched job's progress, from its snapshot of this round. */
+        ProgressEvent progress(JobSnapshot snapshot) {
+            return watchedProgress.computeIfAbsent(snapshot.job().id(), id -> ProgressEvent.of(snapshot.summary()));
+        }
+
+        /** A running job's progress, from the job as this round read it. */
+        ProgressEvent progress(Job job) {
+            return runningProgress.computeIfAbsent(
+                    job.id(), id -> ProgressEvent.of(service.snapshot(job).summary()));
+        }
     }
 
     /** A {@code progress} event: what {@code GET /jobs/{id}} shows of a job's progress. */

@@ -33,10 +33,12 @@ import java.util.regex.Pattern;
  * besides (progress writes, metrics, the prefetch thread). Variants of the server's settings and the PyTorch peer
  * ({@link PeerBench}) take turns in each round, one server at a time on the same data directory.
  *
- * <p>A variant's {@code streams=N} and {@code polls=N} ({@code watchers=N}: both) are not server settings: while its
- * job trains, N clients follow the job's event stream (reading every byte) and N hold long polls on it
- * ({@code waitFor=change}, each asked again as soon as it is answered), as dashboards and scripts would. The CPU time
- * the server and this JVM (the watching clients, mostly) used during the job is printed with them.
+ * <p>A variant's {@code streams=N}, {@code polls=N} and {@code waiters=N} ({@code watchers=N}: streams and polls)
+ * are not server settings: while its job trains, N clients follow the job's event stream (reading every byte), N hold
+ * long polls on any change of it ({@code waitFor=change}, each asked again as soon as it is answered, as a live view
+ * would), and N wait for it to end ({@code waitFor=terminal}, asked again at each timeout, as a script's {@code wait}
+ * would). The CPU time the server and this JVM (the watching clients, mostly) used during the job is printed with
+ * them.
  *
  * <p>Arguments as {@code key=value}: {@code data=<data-dir>} (required; its {@code datasets/<path>} is the image
  * folder), {@code path=cifar10-jpg/train}, {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
@@ -114,9 +116,7 @@ public final class ServerSpeedBenchmark {
                 List<String> settings = variant.getValue().stream()
                         .filter(setting -> !WATCHERS.matcher(setting).matches())
                         .toList();
-                int streams = watchers(variant.getValue(), "streams");
-                int polls = watchers(variant.getValue(), "polls");
-                double rate = trainThroughServer(dataDir, settings, streams, polls, images, from);
+                double rate = trainThroughServer(dataDir, settings, WatcherCounts.of(variant.getValue()), images, from);
                 rates.get(variant.getKey())[round] = rate;
                 line.append(String.format(" %s %.0f images/s;", variant.getKey(), rate));
             }
@@ -154,23 +154,35 @@ public final class ServerSpeedBenchmark {
         }
     }
 
-    /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
-    private static final Pattern WATCHERS = Pattern.compile("(watchers|streams|polls)=(\\d+)");
+    private static final Pattern WATCHERS = Pattern.compile("(watchers|streams|polls|waiters)=(\\d+)");
 
-    /** The count of {@code kind} watchers a variant names ({@code watchers=N} counts for both kinds). */
-    private static int watchers(List<String> variant, String kind) {
-        int count = 0;
-        for (String setting : variant) {
-            Matcher matcher = WATCHERS.matcher(setting);
-            if (matcher.matches()
-                    && (matcher.group(1).equals(kind) || matcher.group(1).equals("watchers"))) {
-                count += Integer.parseInt(matcher.group(2));
+    /** The clients a variant names to watch its job. */
+    private record WatcherCounts(int streams, int polls, int waiters) {
+
+        static WatcherCounts of(List<String> variant) {
+            int streams = 0;
+            int polls = 0;
+            int waiters = 0;
+            for (String setting : variant) {
+                Matcher matcher = WATCHERS.matcher(setting);
+                if (matcher.matches()) {
+                    int count = Integer.parseInt(matcher.group(2));
+                    String kind = matcher.group(1);
+                    streams += kind.equals("streams") || kind.equals("watchers") ? count : 0;
+                    polls += kind.equals("polls") || kind.equals("watchers") ? count : 0;
+                    waiters += kind.equals("waiters") ? count : 0;
+                }
             }
+            return new WatcherCounts(streams, polls, waiters);
         }
-        return count;
+
+        int total() {
+            return streams + polls + waiters;
+        }
     }
 
-    private double trainThroughServer(Path dataDir, List<String> settings, int streams, int polls, int images, int from)
+    /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
+    private double trainThroughServer(Path dataDir, List<String> settings, WatcherCounts watchers, int images, int from)
             throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -217,7 +229,7 @@ public final class ServerSpeedBenchmark {
             long clientCpuBefore = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
             Duration serverCpuBefore = server.info().totalCpuDuration().orElse(Duration.ZERO);
             long wallBefore = System.nanoTime();
-            try (Watchers watching = new Watchers(base, token, job, streams, polls)) {
+            try (Watchers watching = new Watchers(base, token, job, watchers)) {
                 double rate = followRate(base, token, job, from);
                 watching.check();
                 System.out.printf(
@@ -240,19 +252,21 @@ public final class ServerSpeedBenchmark {
         private final List<Thread> threads = new ArrayList<>();
         private final AtomicLong streamedBytes = new AtomicLong();
         private final AtomicLong pollAnswers = new AtomicLong();
+        private final AtomicLong waitAnswers = new AtomicLong();
         private final AtomicReference<String> failure = new AtomicReference<>();
-        private final int streams;
-        private final int polls;
+        private final WatcherCounts counts;
         private volatile boolean open = true;
 
-        Watchers(String base, String token, String job, int streams, int polls) {
-            this.streams = streams;
-            this.polls = polls;
-            for (int i = 0; i < streams; i++) {
+        Watchers(String base, String token, String job, WatcherCounts counts) {
+            this.counts = counts;
+            for (int i = 0; i < counts.streams(); i++) {
                 threads.add(daemon(() -> stream(base, token, job)));
             }
-            for (int i = 0; i < polls; i++) {
-                threads.add(daemon(() -> poll(base, token, job)));
+            for (int i = 0; i < counts.polls(); i++) {
+                threads.add(daemon(() -> poll(base, token, job, "change", pollAnswers)));
+            }
+            for (int i = 0; i < counts.waiters(); i++) {
+                threads.add(daemon(() -> poll(base, token, job, "terminal", waitAnswers)));
             }
         }
 
@@ -288,12 +302,13 @@ public final class ServerSpeedBenchmark {
             }
         }
 
-        private void poll(String base, String token, String job) {
+        /** Long polls {@code waitFor=condition}, asking again as soon as each is answered. */
+        private void poll(String base, String token, String job, String condition, AtomicLong answers) {
             String etag = null;
             while (open) {
                 try {
                     HttpRequest.Builder wait = HttpRequest.newBuilder(
-                                    URI.create(base + job + "?waitFor=change&timeout=30s"))
+                                    URI.create(base + job + "?waitFor=" + condition + "&timeout=30s"))
                             .header("Authorization", "Bearer " + token)
                             .timeout(Duration.ofSeconds(90));
                     if (etag != null) {
@@ -305,7 +320,7 @@ public final class ServerSpeedBenchmark {
                         return;
                     }
                     etag = answer.headers().firstValue("ETag").orElse(etag);
-                    pollAnswers.incrementAndGet();
+                    answers.incrementAndGet();
                 } catch (IOException | InterruptedException e) {
                     if (open) {
                         failure.compareAndSet(null, "a long poll failed: " + e);
@@ -320,10 +335,16 @@ public final class ServerSpeedBenchmark {
             if (failure.get() != null) {
                 throw new IllegalStateException(failure.get());
             }
-            if (streams + polls > 0) {
+            if (counts.total() > 0) {
                 System.out.printf(
-                        "  %d streams read %,d bytes; %d long polls were answered %,d times%n",
-                        streams, streamedBytes.get(), polls, pollAnswers.get());
+                        "  %d streams read %,d bytes; %d long polls on a change were answered %,d times, %d waits"
+                                + " for the end %,d times%n",
+                        counts.streams(),
+                        streamedBytes.get(),
+                        counts.polls(),
+                        pollAnswers.get(),
+                        counts.waiters(),
+                        waitAnswers.get());
             }
         }
 
