@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * long polls on any change of it ({@code waitFor=change}, each asked again as soon as it is answered, as a live view
  * would), and N wait for it to end ({@code waitFor=terminal}, asked again at each timeout, as a script's {@code wait}
  * would). The CPU time the server and this JVM (the watching clients, mostly) used during the job is printed with
- * them.
+ * them. A variant's {@code jar=<path>} runs that jar instead of {@code jar}'s (to compare builds in one run).
  *
  * <p>Arguments as {@code key=value}: {@code data=<data-dir>} (required; its {@code datasets/<path>} is the image
  * folder), {@code path=cifar10-jpg/train}, {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
@@ -114,9 +114,15 @@ public final class ServerSpeedBenchmark {
             StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
             for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
                 List<String> settings = variant.getValue().stream()
-                        .filter(setting -> !WATCHERS.matcher(setting).matches())
+                        .filter(setting -> !WATCHERS.matcher(setting).matches() && !setting.startsWith("jar="))
                         .toList();
-                double rate = trainThroughServer(dataDir, settings, WatcherCounts.of(variant.getValue()), images, from);
+                String jar = variant.getValue().stream()
+                        .filter(setting -> setting.startsWith("jar="))
+                        .map(setting -> setting.substring("jar=".length()))
+                        .findFirst()
+                        .orElse(options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"));
+                double rate =
+                        trainThroughServer(dataDir, jar, settings, WatcherCounts.of(variant.getValue()), images, from);
                 rates.get(variant.getKey())[round] = rate;
                 line.append(String.format(" %s %.0f images/s;", variant.getKey(), rate));
             }
@@ -182,7 +188,8 @@ public final class ServerSpeedBenchmark {
     }
 
     /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
-    private double trainThroughServer(Path dataDir, List<String> settings, WatcherCounts watchers, int images, int from)
+    private double trainThroughServer(
+            Path dataDir, String jar, List<String> settings, WatcherCounts watchers, int images, int from)
             throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -194,7 +201,7 @@ public final class ServerSpeedBenchmark {
         command.addAll(JVM);
         command.addAll(List.of(
                 "-jar",
-                options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"),
+                jar,
                 "--trainyard.data-dir=" + dataDir,
                 "--server.port=" + port,
                 "--trainyard.executor.progress-interval=" + options.getOrDefault("progress", "50ms")));
