@@ -38,13 +38,15 @@ import java.util.regex.Pattern;
  * long polls on any change of it ({@code waitFor=change}, each asked again as soon as it is answered, as a live view
  * would), and N wait for it to end ({@code waitFor=terminal}, asked again at each timeout, as a script's {@code wait}
  * would). The CPU time the server and this JVM (the watching clients, mostly) used during the job is printed with
- * them. A variant's {@code jar=<path>} runs that jar instead of {@code jar}'s (to compare builds in one run).
+ * them, and the server's CPU by thread name between the two progress reports the rate is measured over. A variant's
+ * {@code jar=<path>} runs that jar instead of {@code jar}'s (to compare builds in one run), and each
+ * {@code jvm=<option>} is added to the server's JVM options.
  *
  * <p>Arguments as {@code key=value}: {@code data=<data-dir>} (required; its {@code datasets/<path>} is the image
  * folder), {@code path=cifar10-jpg/train}, {@code jar=target/trainyard-0.1.0-SNAPSHOT.jar},
  * {@code variants="onednn:--trainyard.training.convolutions=onednn|dl4j:--trainyard.training.convolutions=dl4j"}
  * (name, then server settings separated by spaces; variants by {@code |}), {@code rounds=3}, {@code images=25600}
- * (the job trains one epoch on the first N images), {@code from=50}, {@code progress=50ms} (the server's progress
+ * (the job trains on the first N images), {@code epochs=1}, {@code from=50}, {@code progress=50ms} (the server's progress
  * interval: how often the measured step count is reported, and how often a job changes for its watchers), and the
  * peer's options.
  */
@@ -94,11 +96,12 @@ public final class ServerSpeedBenchmark {
         int from = Integer.parseInt(options.getOrDefault("from", "50"));
         Optional<PeerBench> peer = PeerBench.from(options);
         System.out.printf(
-                "trainyard server speed benchmark, %s: seednet, batch 64, one epoch of %,d images from %s; "
+                "trainyard server speed benchmark, %s: seednet, batch 64, %s epoch(s) of %,d images from %s; "
                         + "JVM %s, GOMP_SPINCOUNT=1000, progress reported every %s; rate = (steps between the progress "
                         + "reports at step >= %d and the last before the end) x 64 / their wall time; %d rounds, each: "
                         + "%s%s%n",
                 LocalDate.now(),
+                options.getOrDefault("epochs", "1"),
                 images,
                 dataDir.resolve("datasets").resolve(options.getOrDefault("path", "cifar10-jpg/train")),
                 String.join(" ", JVM),
@@ -114,15 +117,21 @@ public final class ServerSpeedBenchmark {
             StringBuilder line = new StringBuilder("round " + (round + 1) + ":");
             for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
                 List<String> settings = variant.getValue().stream()
-                        .filter(setting -> !WATCHERS.matcher(setting).matches() && !setting.startsWith("jar="))
+                        .filter(setting -> !WATCHERS.matcher(setting).matches()
+                                && !setting.startsWith("jar=")
+                                && !setting.startsWith("jvm="))
+                        .toList();
+                List<String> jvmOptions = variant.getValue().stream()
+                        .filter(setting -> setting.startsWith("jvm="))
+                        .map(setting -> setting.substring("jvm=".length()))
                         .toList();
                 String jar = variant.getValue().stream()
                         .filter(setting -> setting.startsWith("jar="))
                         .map(setting -> setting.substring("jar=".length()))
                         .findFirst()
                         .orElse(options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"));
-                double rate =
-                        trainThroughServer(dataDir, jar, settings, WatcherCounts.of(variant.getValue()), images, from);
+                double rate = trainThroughServer(
+                        dataDir, jar, jvmOptions, settings, WatcherCounts.of(variant.getValue()), images, from);
                 rates.get(variant.getKey())[round] = rate;
                 line.append(String.format(" %s %.0f images/s;", variant.getKey(), rate));
             }
@@ -189,7 +198,13 @@ public final class ServerSpeedBenchmark {
 
     /** Starts a server with {@code settings}, trains one job through it, stops it; the job's images per second. */
     private double trainThroughServer(
-            Path dataDir, String jar, List<String> settings, WatcherCounts watchers, int images, int from)
+            Path dataDir,
+            String jar,
+            List<String> jvmOptions,
+            List<String> settings,
+            WatcherCounts watchers,
+            int images,
+            int from)
             throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -199,6 +214,7 @@ public final class ServerSpeedBenchmark {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(JVM);
+        command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-jar",
                 jar,
@@ -218,7 +234,8 @@ public final class ServerSpeedBenchmark {
             String spec = "{\"name\":\"server speed\",\"model\":\"seednet\",\"dataset\":{\"name\":\"imagefolder\","
                     + "\"path\":\"" + options.getOrDefault("path", "cifar10-jpg/train") + "\",\"trainLimit\":"
                     + images + "},\"augment\":{\"randomCrop\":4,\"horizontalFlip\":true,\"normalize\":true},"
-                    + "\"epochs\":1,\"batchSize\":64,\"optimizer\":{\"type\":\"sgd\",\"momentum\":0.9,"
+                    + "\"epochs\":" + options.getOrDefault("epochs", "1")
+                    + ",\"batchSize\":64,\"optimizer\":{\"type\":\"sgd\",\"momentum\":0.9,"
                     + "\"nesterov\":true,\"weightDecay\":0.0005},\"schedule\":{\"type\":\"cosine-warmup\","
                     + "\"baseLr\":0.05,\"warmupSteps\":100},\"seed\":1}";
             HttpResponse<String> created = http.send(
@@ -237,7 +254,7 @@ public final class ServerSpeedBenchmark {
             Duration serverCpuBefore = server.info().totalCpuDuration().orElse(Duration.ZERO);
             long wallBefore = System.nanoTime();
             try (Watchers watching = new Watchers(base, token, job, watchers)) {
-                double rate = followRate(base, token, job, from);
+                Measured measured = followRate(base, token, job, from, server.pid());
                 watching.check();
                 System.out.printf(
                         "  during the job (%.1f s): server CPU %.1f s, this JVM's CPU %.1f s%n",
@@ -245,11 +262,38 @@ public final class ServerSpeedBenchmark {
                         (server.info().totalCpuDuration().orElse(Duration.ZERO).toMillis() - serverCpuBefore.toMillis())
                                 / 1e3,
                         (((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() - clientCpuBefore) / 1e9);
-                return rate;
+                measured.printCpuByThread();
+                return measured.rate();
             }
         } finally {
             server.destroy();
             server.waitFor();
+        }
+    }
+
+    /**
+     * The job's rate, and what the server's threads (by name) and the database's processes used of the CPU between
+     * the same two progress reports: where the watchers' cost lands, which the rate alone is too noisy to show.
+     */
+    private record Measured(double rate, double seconds, Map<String, Double> server, Map<String, Double> database) {
+
+        /** Each group's CPU in ms per second of the window, down to 5 ms/s (the rest summed). */
+        void printCpuByThread() {
+            StringBuilder line =
+                    new StringBuilder(String.format("  CPU ms per second over the %.1f s measured: server", seconds));
+            double rest = 0;
+            for (Map.Entry<String, Double> group : server.entrySet()) {
+                double perSecond = group.getValue() * 1000 / seconds;
+                if (perSecond >= 5) {
+                    line.append(String.format(" %s %.0f,", group.getKey(), perSecond));
+                } else {
+                    rest += perSecond;
+                }
+            }
+            double postgres =
+                    database.values().stream().mapToDouble(Double::doubleValue).sum() * 1000 / seconds;
+            line.append(String.format(" other threads %.0f; postgres %.0f", rest, postgres));
+            System.out.println(line);
         }
     }
 
@@ -363,12 +407,16 @@ public final class ServerSpeedBenchmark {
     }
 
     /** Polls the job until it ends; images per second between the first report at {@code from} and the last. */
-    private double followRate(String base, String token, String job, int from) throws Exception {
+    private Measured followRate(String base, String token, String job, int from, long serverPid) throws Exception {
         long firstStep = -1;
         long firstAt = 0;
         long lastStep = -1;
         long lastAt = 0;
         long seen = -1;
+        ThreadCpu serverAtFirst = null;
+        ThreadCpu databaseAtFirst = null;
+        ThreadCpu serverAtLast = null;
+        ThreadCpu databaseAtLast = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
             String body = http.send(request(base, token, job).build(), HttpResponse.BodyHandlers.ofString())
@@ -381,7 +429,12 @@ public final class ServerSpeedBenchmark {
                 if (!state.group(1).equals("SUCCEEDED") || firstStep < 0 || lastStep <= firstStep) {
                     throw new IllegalStateException("the job ended " + state.group(1) + " before it was measured");
                 }
-                return (lastStep - firstStep) * 64 / ((lastAt - firstAt) / 1e9);
+                double seconds = (lastAt - firstAt) / 1e9;
+                return new Measured(
+                        (lastStep - firstStep) * 64 / seconds,
+                        seconds,
+                        serverAtLast.since(serverAtFirst),
+                        databaseAtLast.since(databaseAtFirst));
             }
             Matcher step = STEP.matcher(body);
             if (step.find()) {
@@ -391,9 +444,13 @@ public final class ServerSpeedBenchmark {
                     if (firstStep < 0 && current >= from) {
                         firstStep = current;
                         firstAt = now;
+                        serverAtFirst = ThreadCpu.ofProcess(serverPid);
+                        databaseAtFirst = ThreadCpu.ofProcessesNamed("postgres");
                     } else if (firstStep >= 0) {
                         lastStep = current;
                         lastAt = now;
+                        serverAtLast = ThreadCpu.ofProcess(serverPid);
+                        databaseAtLast = ThreadCpu.ofProcessesNamed("postgres");
                     }
                 }
             }
