@@ -121,13 +121,8 @@ public final class ServerSpeedBenchmark {
                                 && !setting.startsWith("jar=")
                                 && !setting.startsWith("jvm="))
                         .toList();
-                List<String> jvmOptions = variant.getValue().stream()
-                        .filter(setting -> setting.startsWith("jvm="))
-                        .map(setting -> setting.substring("jvm=".length()))
-                        .toList();
-                String jar = variant.getValue().stream()
-                        .filter(setting -> setting.startsWith("jar="))
-                        .map(setting -> setting.substring("jar=".length()))
+                List<String> jvmOptions = valuesOf(variant.getValue(), "jvm=");
+                String jar = valuesOf(variant.getValue(), "jar=").stream()
                         .findFirst()
                         .orElse(options.getOrDefault("jar", "target/trainyard-0.1.0-SNAPSHOT.jar"));
                 double rate = trainThroughServer(
@@ -167,6 +162,14 @@ public final class ServerSpeedBenchmark {
                     median(peerRates),
                     Arrays.toString(Arrays.stream(peerRates).map(Math::round).toArray()));
         }
+    }
+
+    /** The values of a variant's {@code <prefix><value>} pseudo-settings, in order. */
+    private static List<String> valuesOf(List<String> variant, String prefix) {
+        return variant.stream()
+                .filter(setting -> setting.startsWith(prefix))
+                .map(setting -> setting.substring(prefix.length()))
+                .toList();
     }
 
     private static final Pattern WATCHERS = Pattern.compile("(watchers|streams|polls|waiters)=(\\d+)");
