@@ -4,6 +4,7 @@ import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobArtifacts;
+import dev.trainyard.system.PageCursor;
 import dev.trainyard.training.Checkpoint;
 import dev.trainyard.training.CheckpointStore;
 import dev.trainyard.training.ConfusionMatrix;
@@ -108,7 +109,7 @@ class JobController {
             summary = "A job's state, progress and per-epoch results; with waitFor, once it finished or changed",
             description = "The ETag changes whenever the job or its place in the queue does; with If-None-Match set "
                     + "to it the answer is 304 until then. With waitFor (a long poll, no server thread waits): "
-                    + "`terminal` answers as soon as the job is SUCCEEDED, FAILED or CANCELLED; `change` as soon as "
+                    + "`terminal` answers as soon as the job is SUCCEEDED, FAILED, CANCELLED or STOPPED; `change` as soon as "
                     + "its ETag differs from If-None-Match (or from its ETag when the request came, without one). At "
                     + "the timeout the answer is the job as it is then, or 304 when that still matches If-None-Match.",
             parameters = {
@@ -150,7 +151,7 @@ class JobController {
     @Operation(
             summary = "Delete a finished job",
             description =
-                    "Removes a SUCCEEDED, FAILED or CANCELLED job with "
+                    "Removes a SUCCEEDED, FAILED, CANCELLED or STOPPED job with "
                             + "its results, checkpoints, model and log (204). A queued or running job answers 409: cancel it first.")
     @ApiResponse(responseCode = "204", description = "Deleted")
     ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {

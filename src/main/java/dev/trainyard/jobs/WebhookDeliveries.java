@@ -1,11 +1,12 @@
 package dev.trainyard.jobs;
 
+import static dev.trainyard.system.SqlTimes.instant;
+import static dev.trainyard.system.SqlTimes.timestamp;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -127,14 +128,5 @@ public class WebhookDeliveries {
                 rs.getString("last_error"),
                 instant(rs, "next_attempt_at"),
                 instant(rs, "finished_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

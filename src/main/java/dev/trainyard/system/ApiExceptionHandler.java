@@ -142,7 +142,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e, WebRequest request) {
-        String expected = e.getRequiredType() == null ? "another value" : describe(e.getRequiredType());
+        String expected = e.getRequiredType() == null ? "another value" : JsonProblems.describe(e.getRequiredType());
         ProblemDetail problem = problem(
                 HttpStatus.BAD_REQUEST,
                 ProblemTypes.VALIDATION,
@@ -167,9 +167,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 && !format.getPath().isEmpty()) {
             // well-formed JSON naming a value outside a closed set is invalid, not malformed, like any other value
             FieldViolation violation = new FieldViolation(
-                    path(format),
-                    "must be " + describe(format.getTargetType()) + " (was '" + ClientText.shown(format.getValue())
-                            + "')");
+                    JsonProblems.path(format),
+                    "must be " + JsonProblems.describe(format.getTargetType()) + " (was '"
+                            + ClientText.shown(format.getValue()) + "')");
             ProblemDetail problem = problem(
                     HttpStatus.BAD_REQUEST,
                     ProblemTypes.VALIDATION,
@@ -183,7 +183,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_REQUEST, "Malformed request", describe(e), request);
         if (e.getCause() instanceof DatabindException databind
                 && !databind.getPath().isEmpty()) {
-            problem.setProperty("errors", List.of(new FieldViolation(path(databind), reason(databind))));
+            problem.setProperty(
+                    "errors", List.of(new FieldViolation(JsonProblems.path(databind), JsonProblems.reason(databind))));
         }
         return send(problem, null, request);
     }
@@ -284,14 +285,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static String describe(HttpMessageNotReadableException e) {
         Throwable cause = e.getCause();
         if (cause instanceof UnrecognizedPropertyException unknown) {
-            return "unknown field '" + ClientText.shown(path(unknown)) + "'; accepted fields here: "
+            return "unknown field '" + ClientText.shown(JsonProblems.path(unknown)) + "'; accepted fields here: "
                     + unknown.getKnownPropertyIds().stream()
                             .map(Object::toString)
                             .sorted()
                             .collect(Collectors.joining(", "));
         }
         if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-            return "field '" + ClientText.shown(path(databind)) + "' " + reason(databind);
+            return "field '" + ClientText.shown(JsonProblems.path(databind)) + "' " + JsonProblems.reason(databind);
         }
         if (cause instanceof MismatchedInputException) {
             return "the body must be one JSON object, with the fields this URL accepts (see /v3/api-docs)";
@@ -320,60 +321,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return location == null || location.getLineNr() < 1
                 ? ""
                 : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-    }
-
-    private static String reason(DatabindException e) {
-        if (e instanceof UnrecognizedPropertyException) {
-            return "is not a known field";
-        }
-        if (e instanceof InvalidFormatException format) {
-            return "must be " + describe(format.getTargetType()) + " (was " + ClientText.shown(format.getValue()) + ")";
-        }
-        if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            return "must be " + describe(mismatch.getTargetType());
-        }
-        return "has the wrong type or is out of range";
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "a whole number" + (type == Integer.class || type == int.class ? " of at most 2147483647" : "");
-        }
-        if (type == Double.class || type == double.class) {
-            return "a number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type.isEnum()) {
-            // the constants' toString is their JSON name
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
-        }
-        if (type == java.util.UUID.class) {
-            return "a job id (UUID)";
-        }
-        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        return "an object";
-    }
-
-    private static String path(DatabindException e) {
-        StringBuilder path = new StringBuilder();
-        for (var reference : e.getPath()) {
-            if (reference.getPropertyName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(reference.getPropertyName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

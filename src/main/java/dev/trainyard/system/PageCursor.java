@@ -1,23 +1,22 @@
-package dev.trainyard.jobs;
+package dev.trainyard.system;
 
-import dev.trainyard.system.InvalidRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** Opaque page cursors: the sequence number of the last job on a page, so pages stay stable while jobs arrive. */
-final class PageCursor {
+/** Opaque page cursors: the sequence number of the last item on a page (a job, an experiment), so pages stay stable while items arrive. */
+public final class PageCursor {
 
     private static final String PREFIX = "seq:";
 
     private PageCursor() {}
 
-    static String encode(long seq) {
+    public static String encode(long seq) {
         return Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString((PREFIX + seq).getBytes(StandardCharsets.US_ASCII));
     }
 
-    static Long decode(String cursor) {
+    public static Long decode(String cursor) {
         if (cursor == null || cursor.isEmpty()) {
             return null;
         }
