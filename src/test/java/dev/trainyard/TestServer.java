@@ -44,6 +44,7 @@ public final class TestServer {
         settings.put("trainyard.executor.slots", slots);
         settings.put("trainyard.executor.poll-interval", "200ms");
         settings.put("trainyard.executor.progress-interval", "100ms");
+        settings.put("trainyard.experiments.launch-interval", "200ms");
         settings.put("trainyard.security.tokens[0].principal", "alice");
         settings.put("trainyard.security.tokens[0].token", ALICE);
         settings.put("trainyard.security.tokens[1].principal", "bob");

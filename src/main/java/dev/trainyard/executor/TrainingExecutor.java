@@ -164,7 +164,7 @@ public class TrainingExecutor implements SmartLifecycle {
             for (JobRun run : active.values()) {
                 switch (lifecycle.renew(run.lease())) {
                     case LOST -> run.leaseLost();
-                    case CANCEL_REQUESTED -> run.requestStop();
+                    case STOP_REQUESTED -> run.requestStop();
                     case HELD -> {}
                 }
             }
@@ -269,7 +269,7 @@ public class TrainingExecutor implements SmartLifecycle {
         log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
         run.log("attempt %d on %s", job.attempt(), claimant);
         try {
-            if (job.cancelRequested()) {
+            if (JobLifecycle.stopAsked(job)) {
                 run.requestStop();
             }
             Checkpoint resume =
@@ -279,7 +279,7 @@ public class TrainingExecutor implements SmartLifecycle {
             if (outcome == TrainingOutcome.COMPLETED) {
                 end(run, JobState.SUCCEEDED, null);
             } else if (running) {
-                end(run, JobState.CANCELLED, null);
+                end(run, lifecycle.stoppedAs(lease), null);
             } else {
                 release(run, "released on shutdown; it resumes from its checkpoint");
             }

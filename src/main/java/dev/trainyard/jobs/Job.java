@@ -9,7 +9,8 @@ import java.util.UUID;
  * A job as stored: its effective spec, lifecycle state and the latest progress the trainer wrote.
  * {@link #requireMove} refuses a change {@link JobState} does not allow before the API tries it; the change itself is
  * a {@link JobTransition}.
- * {@code run} records what the latest start ran on (versions, device, dataset fingerprint).
+ * {@code run} records what the latest start ran on (versions, device, dataset fingerprint). A job that is a trial of an
+ * experiment knows which ({@code trial}); {@code stopReason} says why its experiment stopped it early.
  */
 public record Job(
         UUID id,
@@ -25,7 +26,12 @@ public record Job(
         boolean cancelRequested,
         Progress progress,
         JobError error,
-        RunRecord run) {
+        RunRecord run,
+        Trial trial,
+        String stopReason) {
+
+    /** A job that is trial {@code number} (0-based) of an experiment. */
+    public record Trial(UUID experiment, int number) {}
 
     /**
      * How far training got.

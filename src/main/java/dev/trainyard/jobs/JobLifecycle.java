@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -40,6 +41,7 @@ public class JobLifecycle {
     private final JobMeters meters;
     private final CheckpointProperties checkpointSettings;
     private final Clock clock;
+    private final ApplicationEventPublisher published;
 
     public JobLifecycle(
             JobRepository jobs,
@@ -48,7 +50,9 @@ public class JobLifecycle {
             TrainyardMetrics metrics,
             JobMeters meters,
             CheckpointProperties checkpointSettings,
-            Clock clock) {
+            Clock clock,
+            ApplicationEventPublisher published) {
+        this.published = published;
         this.jobs = jobs;
         this.results = results;
         this.events = events;
@@ -109,21 +113,40 @@ public class JobLifecycle {
         return new Recovery(requeued, failed);
     }
 
-    /** Whether the holder of a running job should go on, stop because a client cancelled, or has lost the job. */
+    /**
+     * Whether the holder of a running job should go on, stop (a client cancelled it or its experiment stops it
+     * early), or has lost the job.
+     */
     public enum LeaseStatus {
         HELD,
-        CANCEL_REQUESTED,
+        STOP_REQUESTED,
         LOST
     }
 
-    /** Renews {@code lease} and reports whether a cancel was requested meanwhile (on any replica). */
+    /** Renews {@code lease} and reports whether a cancel or an early stop was requested meanwhile (on any replica). */
     public LeaseStatus renew(Lease lease) {
         if (!jobs.renew(lease, clock.instant())) {
             return LeaseStatus.LOST;
         }
-        return jobs.findById(lease.jobId()).map(Job::cancelRequested).orElse(true)
-                ? LeaseStatus.CANCEL_REQUESTED
+        return jobs.findById(lease.jobId()).map(JobLifecycle::stopAsked).orElse(true)
+                ? LeaseStatus.STOP_REQUESTED
                 : LeaseStatus.HELD;
+    }
+
+    /** Whether a slot that claims or runs this job should stop it before its next step. */
+    public static boolean stopAsked(Job job) {
+        return job.cancelRequested() || job.stopReason() != null;
+    }
+
+    /**
+     * The end state of a run its holder stopped on request: CANCELLED when a client cancelled it (a cancel wins over
+     * an early stop), STOPPED when only its experiment asked it to stop.
+     */
+    public JobState stoppedAs(Lease lease) {
+        return jobs.findById(lease.jobId())
+                .filter(job -> !job.cancelRequested() && job.stopReason() != null)
+                .map(job -> JobState.STOPPED)
+                .orElse(JobState.CANCELLED);
     }
 
     /** Throws {@link LeaseLostException} unless {@code lease} still holds its job (before writing files). */
@@ -173,8 +196,15 @@ public class JobLifecycle {
         jobs.touch(lease);
         events.recordEpoch(lease.jobId(), epoch);
         events.recordCheckpoint(lease.jobId(), checkpoint);
+        published.publishEvent(new EpochRecorded(lease.jobId(), epoch.epoch()));
         return prune(lease.jobId());
     }
+
+    /**
+     * Published in the transaction that records an epoch's results; listeners that act on them (early stopping)
+     * listen after it commits.
+     */
+    public record EpochRecorded(UUID jobId, int epoch) {}
 
     /**
      * Records a checkpoint taken mid-epoch (on a stop), then prunes as {@link #epochFinished} does.

@@ -7,7 +7,8 @@ import java.util.UUID;
 public class JobNotFinishedException extends ConflictException {
 
     public JobNotFinishedException(UUID id, JobState state) {
-        super("job " + id + " is " + state + "; only a finished job (SUCCEEDED, FAILED or CANCELLED) can be deleted: "
+        super("job " + id + " is " + state
+                + "; only a finished job (SUCCEEDED, FAILED, CANCELLED or STOPPED) can be deleted: "
                 + "cancel it first (POST /api/v1/jobs/" + id + "/cancel)");
     }
 

@@ -1,5 +1,8 @@
 package dev.trainyard.jobs;
 
+import static dev.trainyard.system.SqlTimes.instant;
+import static dev.trainyard.system.SqlTimes.timestamp;
+
 import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.jobs.spec.NotifySpec;
 import dev.trainyard.training.RunRecord;
@@ -7,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public class JobRepository {
 
     private static final String COLUMNS = "id, seq, owner, spec, state, version, attempt, submitted_at, started_at, "
             + "finished_at, cancel_requested, epoch, step, steps_per_epoch, total_steps, last_loss, last_lr, "
-            + "images_per_second, eta_seconds, error_code, error_message, run_record";
+            + "images_per_second, eta_seconds, error_code, error_message, run_record, experiment_id, trial, stop_reason";
 
     /** The fence of every write a worker makes for a running job: only the attempt that claimed it may write. */
     private static final String HELD = "id = :id and attempt = :attempt and state = 'RUNNING'";
@@ -54,9 +55,21 @@ public class JobRepository {
 
     @Transactional
     public void insert(UUID id, String owner, JobSpec spec, Instant submittedAt) {
-        jdbc.sql("insert into jobs (id, owner, spec, state, priority, submitted_at, notify_url, notify_events) "
-                        + "values (:id, :owner, :spec, 'QUEUED', :priority, :submittedAt, :notifyUrl, :notifyEvents)")
+        insert(id, owner, spec, submittedAt, null);
+    }
+
+    /**
+     * @param trial the experiment trial this job runs, or null; a trial is stored once, so a second insert of the
+     *              same trial fails with a duplicate key
+     */
+    @Transactional
+    public void insert(UUID id, String owner, JobSpec spec, Instant submittedAt, Job.Trial trial) {
+        jdbc.sql("insert into jobs (id, owner, spec, state, priority, submitted_at, notify_url, notify_events, "
+                        + "experiment_id, trial) values (:id, :owner, :spec, 'QUEUED', :priority, :submittedAt, "
+                        + ":notifyUrl, :notifyEvents, :experiment, :trial)")
                 .param("id", id.toString())
+                .param("experiment", trial == null ? null : trial.experiment().toString(), Types.VARCHAR)
+                .param("trial", trial == null ? null : trial.number(), Types.INTEGER)
                 .param(
                         "notifyUrl",
                         spec.webhook() == null ? null : spec.webhook().url(),
@@ -195,6 +208,23 @@ public class JobRepository {
                         == 1);
     }
 
+    /**
+     * Records why an experiment stops this job early, if it is running and no cancel was requested: the slot
+     * running it stops before its next step and ends it STOPPED.
+     */
+    @Transactional
+    public boolean requestStop(UUID id, String reason) {
+        return recorded(
+                id,
+                jdbc.sql("update jobs set stop_reason = :reason, version = version + 1 "
+                                        + "where id = :id and state = 'RUNNING' and stop_reason is null "
+                                        + "and cancel_requested = false")
+                                .param("id", id.toString())
+                                .param("reason", truncate(reason, 500))
+                                .update()
+                        == 1);
+    }
+
     /** RUNNING back to QUEUED without counting the attempt, for a job its holder stopped on purpose. */
     @Transactional
     public boolean release(Lease lease) {
@@ -206,7 +236,7 @@ public class JobRepository {
     public boolean finish(Lease lease, JobState to, Job.JobError error, Instant now) {
         Map<String, Object> values = new HashMap<>();
         values.put("code", error == null ? null : error.code().code());
-        values.put("message", error == null ? null : truncate(error.message()));
+        values.put("message", error == null ? null : truncate(error.message(), 4000));
         values.put("now", timestamp(now));
         return move(JobTransition.ending(to), lease, values);
     }
@@ -431,21 +461,14 @@ public class JobRepository {
                         rs.getObject("images_per_second", Double.class),
                         rs.getObject("eta_seconds", Double.class)),
                 errorCode == null ? null : new Job.JobError(JobErrorCode.of(errorCode), rs.getString("error_message")),
-                rs.getString("run_record") == null
+                rs.getString("run_record") == null ? null : json.readValue(rs.getString("run_record"), RunRecord.class),
+                rs.getString("experiment_id") == null
                         ? null
-                        : json.readValue(rs.getString("run_record"), RunRecord.class));
+                        : new Job.Trial(UUID.fromString(rs.getString("experiment_id")), rs.getInt("trial")),
+                rs.getString("stop_reason"));
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime timestamp(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static String truncate(String message) {
-        return message == null || message.length() <= 4000 ? message : message.substring(0, 3997) + "...";
+    private static String truncate(String message, int length) {
+        return message == null || message.length() <= length ? message : message.substring(0, length - 3) + "...";
     }
 }

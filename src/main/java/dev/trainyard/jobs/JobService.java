@@ -16,11 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -101,13 +104,7 @@ public class JobService {
      */
     public Submission submit(Caller caller, JobSpec submitted, String idempotencyKey) {
         Violations violations = new Violations();
-        validation.check(submitted, violations);
-        if (submitted.dataset() != null) {
-            datasets.checkFolders(submitted.dataset().toChoice(), "dataset", violations);
-        }
-        if (submitted.webhook() != null && submitted.webhook().url() != null) {
-            notifyTargets.check(caller.name(), submitted.webhook(), "notify", violations);
-        }
+        check(caller, submitted, violations);
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
         }
@@ -119,14 +116,7 @@ public class JobService {
                 return earlier.get();
             }
         }
-        JobSpec spec = submitted.withDefaults(() -> seeds.nextLong() & Long.MAX_VALUE);
-        if (spec.schedule().warmupSteps() != null) {
-            spec.schedule()
-                    .requireFits(
-                            spec.epochs(),
-                            Minibatches.stepsPerEpoch(
-                                    datasets.trainSize(spec.dataset().toChoice()), spec.batchSize()));
-        }
+        JobSpec spec = effective(submitted, () -> seeds.nextLong() & Long.MAX_VALUE);
         if (jobs.countQueued(caller.name()) >= limits.maxQueuedPerOwner()) {
             throw new TooManyQueuedJobsException(limits.maxQueuedPerOwner());
         }
@@ -146,6 +136,108 @@ public class JobService {
         meters.submitted();
         events.publishEvent(new JobSubmitted(id));
         return new Submission(jobs.findById(id).orElseThrow(), false);
+    }
+
+    /**
+     * Every check a submitted spec must pass before it is stored (its declared constraints, its dataset's folders,
+     * its webhook's address), added to {@code violations}; a job and each trial of an experiment pass the same ones.
+     */
+    public void check(Caller caller, JobSpec submitted, Violations violations) {
+        validation.check(submitted, violations);
+        if (submitted.dataset() != null) {
+            datasets.checkFolders(submitted.dataset().toChoice(), "dataset", violations);
+        }
+        if (submitted.webhook() != null && submitted.webhook().url() != null) {
+            notifyTargets.check(caller.name(), submitted.webhook(), "notify", violations);
+        }
+    }
+
+    /**
+     * The spec that trains: {@code submitted} (which passed {@link #check}) with every default filled in.
+     *
+     * @throws dev.trainyard.system.InvalidRequestException when a warmup given in steps does not fit in the run
+     */
+    public JobSpec effective(JobSpec submitted, LongSupplier seedSource) {
+        JobSpec spec = submitted.withDefaults(seedSource);
+        if (spec.schedule().warmupSteps() != null) {
+            spec.schedule()
+                    .requireFits(
+                            spec.epochs(),
+                            Minibatches.stepsPerEpoch(
+                                    datasets.trainSize(spec.dataset().toChoice()), spec.batchSize()));
+        }
+        return spec;
+    }
+
+    /**
+     * Stores an experiment's trial as a QUEUED job, in the caller's transaction; the executor is woken once it
+     * commits. The spec is the trial's effective spec, checked when the experiment was accepted.
+     *
+     * @throws DuplicateKeyException when the trial has a job already
+     */
+    public UUID submitTrial(String owner, JobSpec spec, Job.Trial trial) {
+        UUID id = UUID.randomUUID();
+        jobs.insert(id, owner, spec, clock.instant(), trial);
+        afterCommit(() -> {
+            meters.submitted();
+            events.publishEvent(new JobSubmitted(id));
+        });
+        return id;
+    }
+
+    /** Runs {@code action} once the caller's transaction commits, or now outside one. */
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    /** Whether the owner has as many queued jobs as {@code trainyard.jobs.max-queued-per-owner} allows. */
+    public boolean queueFull(String owner) {
+        return jobs.countQueued(owner) >= limits.maxQueuedPerOwner();
+    }
+
+    /**
+     * Asks a running job to stop early and end STOPPED, for {@code reason}; the slot running it stops before its next
+     * step. Does nothing to a job that is not running or whose cancel was requested.
+     *
+     * @return whether the request was recorded
+     */
+    public boolean requestStop(UUID id, String reason) {
+        if (!jobs.requestStop(id, reason)) {
+            return false;
+        }
+        events.publishEvent(new JobCancelRequested(id));
+        return true;
+    }
+
+    /**
+     * Cancels a job as {@link #cancel} does, for a service acting for its owner (an experiment cancelling its
+     * trials), in the caller's transaction; a job that finished meanwhile is left as it is.
+     */
+    public void cancelIfUnfinished(UUID id) {
+        for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
+            if (jobs.cancelQueued(id, clock.instant())) {
+                afterCommit(() -> meters.completed(JobState.CANCELLED));
+                return;
+            }
+            if (jobs.requestCancel(id)) {
+                afterCommit(() -> events.publishEvent(new JobCancelRequested(id)));
+                return;
+            }
+            Optional<Job> now = jobs.findById(id);
+            if (now.isEmpty() || now.get().state().isFinished()) {
+                return;
+            }
+        }
+        throw new JobBusyException(id);
     }
 
     private Optional<Submission> earlierUse(Caller caller, String key, String requestHash) {
@@ -314,6 +406,6 @@ public class JobService {
     /** Published after a job is stored, so an idle slot can claim it without waiting for its next poll. */
     public record JobSubmitted(UUID jobId) {}
 
-    /** Published after a cancel request for a running job is stored. */
+    /** Published after a cancel or early-stop request for a running job is stored: its slot stops it. */
     public record JobCancelRequested(UUID jobId) {}
 }

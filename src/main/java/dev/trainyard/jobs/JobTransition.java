@@ -4,6 +4,7 @@ import static dev.trainyard.jobs.JobState.CANCELLED;
 import static dev.trainyard.jobs.JobState.FAILED;
 import static dev.trainyard.jobs.JobState.QUEUED;
 import static dev.trainyard.jobs.JobState.RUNNING;
+import static dev.trainyard.jobs.JobState.STOPPED;
 import static dev.trainyard.jobs.JobState.SUCCEEDED;
 
 /**
@@ -24,6 +25,8 @@ enum JobTransition {
     FAIL(RUNNING, FAILED, Sets.END),
     /** The holder stopped at a client's cancel request. */
     CANCEL_RUNNING(RUNNING, CANCELLED, Sets.END),
+    /** The holder stopped at its experiment's early-stopping request. */
+    STOP(RUNNING, STOPPED, Sets.END),
     /** A client queues a failed job again; {@code trainyard.executor.max-attempts} counts from here. */
     RETRY(
             FAILED,
@@ -59,6 +62,7 @@ enum JobTransition {
             case SUCCEEDED -> SUCCEED;
             case FAILED -> FAIL;
             case CANCELLED -> CANCEL_RUNNING;
+            case STOPPED -> STOP;
             case QUEUED, RUNNING -> throw new IllegalArgumentException(end + " is not an end state");
         };
     }

@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param epochs        one entry per finished epoch (omitted in lists)
  * @param run           what reproduces the run besides spec and seed: versions, device, dataset fingerprint
  * @param deliveries    with a webhook: its latest deliveries, newest first (omitted in lists)
+ * @param trial         for a trial of an experiment: the experiment's id and the trial's number
+ * @param stoppedBecause why the job's experiment stopped it early (it is STOPPED)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -37,7 +39,9 @@ public record JobView(
         List<JobMetricsRepository.EpochMetric> epochs,
         Job.JobError error,
         RunRecord run,
-        List<WebhookDelivery> deliveries) {
+        List<WebhookDelivery> deliveries,
+        Job.Trial trial,
+        String stoppedBecause) {
 
     /**
      * Training progress.
@@ -100,6 +104,8 @@ public record JobView(
                 epochs,
                 job.error(),
                 job.run(),
-                deliveries);
+                deliveries,
+                job.trial(),
+                job.stopReason());
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxQueuedPerOwner    queued jobs an owner may have; a submission past it answers 429 with Retry-After
  * @param idempotencyRetention how long an {@code Idempotency-Key} keeps answering with the job it first created;
  *                             older keys are purged
- * @param retention            finished jobs (SUCCEEDED, FAILED, CANCELLED) older than this are deleted with their
+ * @param retention            finished jobs (SUCCEEDED, FAILED, CANCELLED, STOPPED) older than this are deleted with their
  *                             files; unset keeps them until deleted through the API
  * @param housekeepingInterval how often expired keys are purged, old jobs deleted and files left by a crash swept
  */

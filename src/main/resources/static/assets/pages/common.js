@@ -1,6 +1,6 @@
 import { h } from '../dom.js';
 
-export const STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+export const STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'STOPPED'];
 
 /** A job's state as a badge: the word carries the meaning, the colour only repeats it. */
 export function stateBadge(state, cancelRequested) {

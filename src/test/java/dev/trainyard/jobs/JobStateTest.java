@@ -3,6 +3,7 @@ package dev.trainyard.jobs;
 import static dev.trainyard.jobs.JobState.CANCELLED;
 import static dev.trainyard.jobs.JobState.FAILED;
 import static dev.trainyard.jobs.JobState.QUEUED;
+import static dev.trainyard.jobs.JobState.STOPPED;
 import static dev.trainyard.jobs.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +21,7 @@ class JobStateTest {
             "RUNNING->SUCCEEDED",
             "RUNNING->FAILED",
             "RUNNING->CANCELLED",
+            "RUNNING->STOPPED",
             "RUNNING->QUEUED",
             "FAILED->QUEUED");
 
@@ -44,7 +46,7 @@ class JobStateTest {
     @org.junit.jupiter.api.Test
     void finishedStatesAreTheOnesNothingTrainsFromWhichOnlyAFailedJobMayBeRetried() {
         assertThat(Stream.of(JobState.values()).filter(JobState::isFinished))
-                .containsExactlyInAnyOrder(SUCCEEDED, FAILED, CANCELLED);
+                .containsExactlyInAnyOrder(SUCCEEDED, FAILED, CANCELLED, STOPPED);
         assertThat(Stream.of(JobState.values()).filter(JobState::isFinished).filter(state -> state.canMoveTo(QUEUED)))
                 .containsExactly(FAILED);
     }

@@ -73,6 +73,8 @@ final class JobTestBuilder {
                 false,
                 none,
                 null,
+                null,
+                null,
                 null);
     }
 
