@@ -4,6 +4,7 @@ import dev.trainyard.jobs.Job;
 import dev.trainyard.jobs.JobService;
 import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.security.Caller;
+import dev.trainyard.system.ClientText;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JsonProblems;
 import dev.trainyard.system.Label;
@@ -195,12 +196,12 @@ public class ExperimentService {
         try {
             return json.treeToValue(tree, JobSpec.class);
         } catch (UnrecognizedPropertyException unknown) {
-            String path = JsonProblems.path(unknown);
+            String path = ClientText.shown(JsonProblems.path(unknown));
             if (badPaths.add(path)) {
                 violations.add("search.parameters." + path, "names no job spec field");
             }
         } catch (DatabindException wrong) {
-            at.add(JsonProblems.path(wrong), JsonProblems.reason(wrong));
+            at.add(ClientText.shown(JsonProblems.path(wrong)), JsonProblems.reason(wrong));
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.trainyard.experiments;
 
+import dev.trainyard.system.ClientText;
 import dev.trainyard.system.Violations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +33,9 @@ final class TrialSampler {
             String path = entry.getKey();
             ParameterSpec parameter = entry.getValue();
             if (!SpecPaths.isWellFormed(path)) {
-                parameters.add(path, "is not a spec path: field names joined by dots, such as schedule.baseLr");
+                parameters.add(
+                        ClientText.shown(path),
+                        "is not a spec path: field names joined by dots, such as schedule.baseLr");
                 valid = false;
                 continue;
             }

@@ -336,6 +336,24 @@ class ExperimentsTest {
         assertThat(experiments()).isEqualTo(before);
     }
 
+    @Test
+    void hostileNamesInPathsAndValuesAreShownEscapedAndCut() {
+        HttpResponse<String> badPath = alice().post("/api/v1/experiments", """
+                {"base": {"epochs": 3}, "search": {"type": "grid",
+                 "parameters": {"\\u001b[31m%s": {"values": [1]}}}}""".formatted("x".repeat(5000)));
+        assertThat(badPath.statusCode()).isEqualTo(400);
+        String field = alice().json(badPath).get("errors").get(0).get("field").asString();
+        assertThat(field)
+                .startsWith("search.parameters.\\u001b[31mx")
+                .endsWith("...")
+                .hasSizeLessThan(100);
+        HttpResponse<String> badKey = alice().post("/api/v1/experiments", """
+                {"base": {"epochs": 3}, "search": {"type": "grid",
+                 "parameters": {"schedule": {"values": [{"type": "constant", "\\u0000evil\\n": 1}]}}}}""");
+        assertThat(badKey.statusCode()).isEqualTo(400);
+        assertThat(badKey.body()).doesNotContain("\\u0000evil\\n").contains("\\\\u0000evil\\\\u000a");
+    }
+
     private void assertProblem(String spec, String field, String message) {
         HttpResponse<String> refused = alice().post("/api/v1/experiments", spec);
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
