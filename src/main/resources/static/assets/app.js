@@ -6,9 +6,12 @@ import { jobsPage } from './pages/jobs.js';
 import { jobPage } from './pages/job.js';
 import { submitPage } from './pages/submit.js';
 import { modelsPage } from './pages/models.js';
+import { experimentPage, experimentsPage } from './pages/experiments.js';
 
 const ROUTES = [
   [/^#\/jobs\/([0-9a-fA-F-]{36})$/, (main, match) => jobPage(main, match[1])],
+  [/^#\/experiments\/([0-9a-fA-F-]{36})$/, (main, match) => experimentPage(main, match[1])],
+  [/^#\/experiments$/, (main) => experimentsPage(main)],
   [/^#\/submit$/, (main) => submitPage(main)],
   [/^#\/models$/, (main) => modelsPage(main)],
   [/^(#\/jobs)?$/, (main) => jobsPage(main)],

@@ -199,6 +199,9 @@ class DashboardBrowserTest {
         browser.findElement(By.linkText("Submit a job")).click();
         wait.until(d -> d.findElement(By.id("preview-status")).getText().contains("steps"));
         type("name", "browser job");
+        // the models' list loads apart from the preview
+        wait.until(d -> !d.findElements(By.cssSelector("select[name=model] option[value=lenet5]"))
+                .isEmpty());
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("model"))).selectByValue("lenet5");
         type("dataset.trainLimit", "100");
         type("dataset.testLimit", "40");
@@ -434,6 +437,43 @@ class DashboardBrowserTest {
                 .as("the page fits a phone's width (tables scroll inside)")
                 .isLessThanOrEqualTo(0);
         screenshot("jobs-phone");
+        assertThat(pageErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void anExperimentShowsItsTrialsAndEveryTrialsCurvesWithTheBestMarked() throws Exception {
+        HttpResponse<String> created = alice.post("/api/v1/experiments", """
+                {"name": "<b>sweep</b>",
+                 "base": {"epochs": 2, "batchSize": 25, "dataset": {"trainLimit": 100, "testLimit": 20,
+                          "validationFraction": 0.2}, "schedule": {"type": "cosine", "baseLr": 0.01}},
+                 "search": {"type": "grid", "parameters": {"seed": {"values": [1, 2, 3]}}},
+                 "parallelism": 3}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = alice.json(created).get("id").asString();
+        alice.poll(
+                "/api/v1/experiments/" + id,
+                Duration.ofMinutes(3),
+                experiment -> experiment.get("state").asString().equals("COMPLETED"));
+
+        signIn();
+        browser.findElement(By.linkText("Experiments")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("tr[data-experiment='" + id + "']"))
+                .isEmpty());
+        browser.findElement(By.cssSelector("tr[data-experiment='" + id + "'] a"))
+                .click();
+        wait.until(d -> d.findElements(By.cssSelector("#trials tr[data-trial]")).size() == 3);
+        assertThat(browser.findElement(By.cssSelector("h1")).getText()).isEqualTo("<b>sweep</b>");
+        assertThat(browser.findElements(By.cssSelector("main b"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#trials tr[data-state=SUCCEEDED]")))
+                .hasSize(3);
+        // 4 steps per epoch (80 images in batches of 25), 2 epochs: 8 steps on the shared axis
+        wait.until(d -> attribute(By.id("experiment-rates"), "data-points") == 8);
+        wait.until(d -> attribute(By.id("experiment-metric"), "data-points") == 2);
+        assertThat(browser.findElement(By.id("experiment-best")).getText()).startsWith("trial ");
+        assertThat(browser.findElement(By.id("experiment-rates")).getText()).contains("(best)");
+        assertThat(browser.findElement(By.id("best-model")).isDisplayed()).isTrue();
+        screenshot("experiment");
         assertThat(pageErrors()).isEmpty();
     }
 }
