@@ -1,6 +1,5 @@
 package dev.trainyard.experiments;
 
-import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JobArtifacts;
@@ -127,20 +126,16 @@ class ExperimentController {
             description = "The final model of the best-ranked trial that SUCCEEDED, as GET /jobs/{id}/model gives it. "
                     + "409 until a trial has succeeded.")
     ResponseEntity<Resource> model(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-        Experiment experiment = experiments.get(caller, id);
-        UUID job = results.bestJob(experiment);
-        Path file = artifacts.folder(job).model();
+        Trial best = results.bestTrial(experiments.get(caller, id));
+        Path file = artifacts.folder(best.jobId()).model();
         if (!Files.isRegularFile(file)) {
             throw new NoBestTrialException(id);
         }
-        JobSpec spec = experiments.trials(experiment).stream()
-                .filter(trial -> job.equals(trial.jobId()))
-                .findFirst()
-                .orElseThrow(() -> new NoBestTrialException(id))
-                .spec();
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, attachment(spec.model() + "-" + job + "-last.zip"))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        attachment(best.spec().model() + "-" + best.jobId() + "-last.zip"))
                 .body(new FileSystemResource(file));
     }
 

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -96,12 +95,13 @@ class ExperimentResults {
         return experiment.state() == ExperimentState.CANCELLED ? "NOT_RUN" : "PENDING";
     }
 
-    /** The job of the best trial that SUCCEEDED. */
-    UUID bestJob(Experiment experiment) {
+    /** The best-ranked trial that SUCCEEDED. */
+    Trial bestTrial(Experiment experiment) {
         List<Trial> trials = experiments.trials(experiment);
         TrialResults results = new TrialResults(experiment.spec().objective(), trials, experiments.epochs(experiment));
         return results.best()
-                .map(number -> trials.get(indexOf(trials, number)).jobId())
+                .map(number -> trials.get(indexOf(trials, number)))
+                .filter(trial -> trial.jobId() != null)
                 .orElseThrow(() -> new NoBestTrialException(experiment.id()));
     }
 

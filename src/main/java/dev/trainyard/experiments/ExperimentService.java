@@ -91,7 +91,7 @@ public class ExperimentService {
                             + "values");
             violations.throwIfAny();
         }
-        List<Trial> trials = trials(caller, spec, violations);
+        List<Trial> trials = sampleTrials(caller, spec, violations);
         violations.throwIfAny();
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
@@ -126,7 +126,7 @@ public class ExperimentService {
     }
 
     /** Each trial's effective spec, checked as a job submission would be; problems are added under trials[k]. */
-    private List<Trial> trials(Caller caller, ExperimentSpec spec, Violations violations) {
+    private List<Trial> sampleTrials(Caller caller, ExperimentSpec spec, Violations violations) {
         ObjectNode base = (ObjectNode) json.valueToTree(spec.base());
         Set<String> badPaths = new LinkedHashSet<>();
         List<Trial> trials = new ArrayList<>();
