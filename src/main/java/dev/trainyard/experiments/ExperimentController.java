@@ -49,7 +49,8 @@ class ExperimentController {
             description = "Every trial's spec is the base with the search's paths set, checked as a job submission "
                     + "is; a trial that would be refused makes the whole experiment 400, naming it (trials[k].field). "
                     + "The experiment, all its trials and the first `parallelism` of their jobs are stored at once "
-                    + "(201); later trials are queued as earlier ones end.")
+                    + "(201); later trials are queued as earlier ones end. Past the caller's limit of running experiments: 429 "
+                    + "with Retry-After.")
     ResponseEntity<ExperimentView> create(@AuthenticationPrincipal Caller caller, @RequestBody ExperimentSpec spec) {
         Experiment experiment = experiments.create(caller, spec);
         return ResponseEntity.created(URI.create("/api/v1/experiments/" + experiment.id()))

@@ -129,6 +129,13 @@ class ExperimentRepository {
                 == 1;
     }
 
+    long countRunning(String owner) {
+        return jdbc.sql("select count(*) from experiments where state = 'RUNNING' and owner = :owner")
+                .param("owner", owner)
+                .query(Long.class)
+                .single();
+    }
+
     long countByState(ExperimentState state) {
         return jdbc.sql("select count(*) from experiments where state = :state")
                 .param("state", state.name())

@@ -93,6 +93,9 @@ public class ExperimentService {
         }
         List<Trial> trials = sampleTrials(caller, spec, violations);
         violations.throwIfAny();
+        if (experiments.countRunning(caller.name()) >= properties.maxRunningPerOwner()) {
+            throw new TooManyRunningExperimentsException(properties.maxRunningPerOwner());
+        }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         transactions.executeWithoutResult(status -> {
