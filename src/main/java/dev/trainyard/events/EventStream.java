@@ -156,7 +156,12 @@ final class EventStream {
         if (closed.compareAndSet(false, true)) {
             onClose.run();
             queue.clear();
-            complete.run();
+            try {
+                complete.run();
+            } catch (RuntimeException e) {
+                // a response that already failed (the client went away) refuses to be completed; nothing is left to end
+                log.debug("An event stream of {} was already broken: {}", owner, e.getMessage());
+            }
         }
     }
 
