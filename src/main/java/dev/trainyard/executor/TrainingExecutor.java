@@ -161,13 +161,7 @@ public class TrainingExecutor implements SmartLifecycle {
     /** Renews this replica's leases, passes on cancel requests and lost leases, and takes back abandoned jobs. */
     private void heartbeat() {
         try {
-            for (JobRun run : active.values()) {
-                switch (lifecycle.renew(run.lease())) {
-                    case LOST -> run.leaseLost();
-                    case STOP_REQUESTED -> run.requestStop();
-                    case HELD -> {}
-                }
-            }
+            active.values().forEach(this::relayStatus);
             JobLifecycle.Recovery recovery =
                     lifecycle.recoverExpired(properties.leaseTimeout(), properties.maxAttempts());
             report(recovery);
@@ -176,6 +170,15 @@ public class TrainingExecutor implements SmartLifecycle {
             }
         } catch (RuntimeException e) {
             log.warn("Lease heartbeat failed (retrying in {}): {}", properties.heartbeatInterval(), e.getMessage());
+        }
+    }
+
+    /** Renews a run's lease and passes on a lost lease, a cancel or an early stop requested on any replica. */
+    private void relayStatus(JobRun run) {
+        switch (lifecycle.renew(run.lease())) {
+            case LOST -> run.leaseLost();
+            case STOP_REQUESTED -> run.requestStop();
+            case HELD -> {}
         }
     }
 
@@ -269,9 +272,8 @@ public class TrainingExecutor implements SmartLifecycle {
         log.info("Training job {} ({}), attempt {}", id, job.spec().name(), job.attempt());
         run.log("attempt %d on %s", job.attempt(), claimant);
         try {
-            if (JobLifecycle.stopAsked(job)) {
-                run.requestStop();
-            }
+            // a cancel committed between the claim and active.put found no run to tell: read the job back once now
+            relayStatus(run);
             Checkpoint resume =
                     lifecycle.resumePoint(lease, checkpoints::isIntact).orElse(null);
             TrainingOutcome outcome = trainer.train(request(job, resume), run);

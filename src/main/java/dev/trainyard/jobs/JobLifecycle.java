@@ -133,8 +133,8 @@ public class JobLifecycle {
                 : LeaseStatus.HELD;
     }
 
-    /** Whether a slot that claims or runs this job should stop it before its next step. */
-    public static boolean stopAsked(Job job) {
+    /** Whether a slot that runs this job should stop it before its next step. */
+    private static boolean stopAsked(Job job) {
         return job.cancelRequested() || job.stopReason() != null;
     }
 

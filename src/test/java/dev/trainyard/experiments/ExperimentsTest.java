@@ -76,6 +76,15 @@ class ExperimentsTest {
         return alice().json(created);
     }
 
+    /** What the trials' jobs failed with, for an assertion's message. */
+    private List<String> jobErrors(String experiment) {
+        return jdbc.sql("select trial || ': ' || error_code || ' ' || error_message from jobs"
+                        + " where experiment_id = :id and error_code is not null order by trial")
+                .param("id", experiment)
+                .query(String.class)
+                .list();
+    }
+
     private JsonNode awaitEnd(String id) throws InterruptedException {
         return alice().poll(
                         "/api/v1/experiments/" + id,
@@ -226,7 +235,9 @@ class ExperimentsTest {
         });
         List<String> states = new ArrayList<>();
         settled.get("trials").forEach(trial -> states.add(trial.get("state").asString()));
-        assertThat(states).containsExactly("CANCELLED", "CANCELLED", "NOT_RUN", "NOT_RUN");
+        assertThat(states)
+                .as("trials %s, job errors %s", settled.get("trials"), jobErrors(id))
+                .containsExactly("CANCELLED", "CANCELLED", "NOT_RUN", "NOT_RUN");
         assertThat(alice().post("/api/v1/experiments/" + id + "/cancel", "").statusCode())
                 .isEqualTo(409);
         assertThat(alice().getBytes("/api/v1/experiments/" + id + "/model").statusCode())
