@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,12 +50,24 @@ class ExperimentController {
             description = "Every trial's spec is the base with the search's paths set, checked as a job submission "
                     + "is; a trial that would be refused makes the whole experiment 400, naming it (trials[k].field). "
                     + "The experiment, all its trials and the first `parallelism` of their jobs are stored at once "
-                    + "(201); later trials are queued as earlier ones end. Past the caller's limit of running experiments: 429 "
-                    + "with Retry-After.")
-    ResponseEntity<ExperimentView> create(@AuthenticationPrincipal Caller caller, @RequestBody ExperimentSpec spec) {
-        Experiment experiment = experiments.create(caller, spec);
-        return ResponseEntity.created(URI.create("/api/v1/experiments/" + experiment.id()))
-                .body(results.view(experiment, true));
+                    + "(201); later trials are queued as earlier ones end. With an Idempotency-Key, a repeat of the "
+                    + "same request within 24 h answers the experiment the first one created (201, header "
+                    + "Idempotent-Replayed: true) and a different request with the key answers 422. Past the caller's "
+                    + "limit of running experiments: 429 with Retry-After.")
+    ResponseEntity<ExperimentView> create(
+            @AuthenticationPrincipal Caller caller,
+            @RequestBody ExperimentSpec spec,
+            @Parameter(description = "the client's unique key for this creation, 1 to 200 visible ASCII characters")
+                    @RequestHeader(name = "Idempotency-Key", required = false)
+                    String idempotencyKey) {
+        ExperimentService.Creation creation = experiments.create(caller, spec, idempotencyKey);
+        Experiment experiment = creation.experiment();
+        ResponseEntity.BodyBuilder created =
+                ResponseEntity.created(URI.create("/api/v1/experiments/" + experiment.id()));
+        if (creation.replayed()) {
+            created.header("Idempotent-Replayed", "true");
+        }
+        return created.body(results.view(experiment, true));
     }
 
     @GetMapping

@@ -1,7 +1,9 @@
 package dev.trainyard.experiments;
 
+import dev.trainyard.jobs.IdempotencyKeys;
 import dev.trainyard.jobs.Job;
 import dev.trainyard.jobs.JobService;
+import dev.trainyard.jobs.JobsProperties;
 import dev.trainyard.jobs.spec.JobSpec;
 import dev.trainyard.security.Caller;
 import dev.trainyard.system.ClientText;
@@ -9,6 +11,7 @@ import dev.trainyard.system.InvalidRequestException;
 import dev.trainyard.system.JsonProblems;
 import dev.trainyard.system.Label;
 import dev.trainyard.system.RequestValidation;
+import dev.trainyard.system.Sha256;
 import dev.trainyard.system.Violations;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -17,8 +20,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -45,9 +50,11 @@ public class ExperimentService {
     private static final int MAX_TRIAL_CHARS = 20_000;
 
     private final ExperimentRepository experiments;
+    private final ExperimentIdempotencyKeys keys;
     private final JobService jobs;
     private final RequestValidation validation;
     private final ExperimentsProperties properties;
+    private final JobsProperties jobLimits;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
@@ -55,31 +62,50 @@ public class ExperimentService {
 
     ExperimentService(
             ExperimentRepository experiments,
+            ExperimentIdempotencyKeys keys,
             JobService jobs,
             RequestValidation validation,
             ExperimentsProperties properties,
+            JobsProperties jobLimits,
             PlatformTransactionManager transactionManager,
             JsonMapper json,
             Clock clock) {
         this.experiments = experiments;
+        this.keys = keys;
         this.jobs = jobs;
         this.validation = validation;
         this.properties = properties;
+        this.jobLimits = jobLimits;
         this.transactions = new TransactionTemplate(transactionManager);
         this.json = json;
         this.clock = clock;
     }
 
+    /** A creation's outcome: the experiment, and whether an earlier request with the same key created it. */
+    public record Creation(Experiment experiment, boolean replayed) {}
+
     /**
      * Validates the experiment and every trial it gives, stores it with all its trials and launches the first
      * {@code parallelism} of them, in one transaction: after a crash either all of it exists or nothing does.
      *
+     * @param idempotencyKey null, or the client's key: a repeat of the same request within
+     *                       {@code trainyard.jobs.idempotency-retention} answers the experiment the first created;
+     *                       another request with the key is refused. The key is stored in the experiment's
+     *                       transaction, so concurrent repeats create one experiment.
      * @throws InvalidRequestException naming the search's or the trial's field ({@code trials[3].schedule.baseLr})
      */
-    public Experiment create(Caller caller, ExperimentSpec submitted) {
+    public Creation create(Caller caller, ExperimentSpec submitted, String idempotencyKey) {
         Violations violations = new Violations();
         validation.check(submitted, violations);
+        IdempotencyKeys.checkFormat(idempotencyKey, violations);
         violations.throwIfAny();
+        String requestHash = idempotencyKey == null ? null : Sha256.hex(json.writeValueAsString(submitted));
+        if (idempotencyKey != null) {
+            Optional<Creation> earlier = earlierUse(caller, idempotencyKey, requestHash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         checkEarlyStopping(submitted.earlyStopping(), violations);
         int count = TrialSampler.count(submitted.search(), submitted.maxTrials(), properties.maxTrials(), violations);
         violations.throwIfAny();
@@ -98,11 +124,23 @@ public class ExperimentService {
         }
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        transactions.executeWithoutResult(status -> {
-            experiments.insert(id, caller.name(), spec, trials, now);
-            launch(id);
-        });
-        return experiments.findById(id).orElseThrow();
+        try {
+            transactions.executeWithoutResult(status -> {
+                experiments.insert(id, caller.name(), spec, trials, now);
+                if (idempotencyKey != null) {
+                    keys.insert(caller.name(), idempotencyKey, requestHash, id, now, jobLimits.idempotencyRetention());
+                }
+                launch(id);
+            });
+        } catch (DuplicateKeyException concurrentFirstUse) {
+            return earlierUse(caller, idempotencyKey, requestHash).orElseThrow(() -> concurrentFirstUse);
+        }
+        return new Creation(experiments.findById(id).orElseThrow(), false);
+    }
+
+    private Optional<Creation> earlierUse(Caller caller, String key, String requestHash) {
+        return keys.createdBy(caller.name(), key, requestHash, clock.instant().minus(jobLimits.idempotencyRetention()))
+                .map(id -> new Creation(experiments.findById(id).orElseThrow(), true));
     }
 
     /** Options of the other rule are refused rather than ignored: a user who sets one expects it to act. */

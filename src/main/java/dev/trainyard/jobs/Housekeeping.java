@@ -2,6 +2,8 @@ package dev.trainyard.jobs;
 
 import dev.trainyard.system.DaemonThreads;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +24,9 @@ class Housekeeping implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
-    private final IdempotencyKeys keys;
+    /** Every kind of key: the jobs' and the experiments'. */
+    private final List<IdempotencyKeys> keys;
+
     private final JobRepository jobs;
     private final JobService service;
     private final JobFiles files;
@@ -31,7 +35,7 @@ class Housekeeping implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
 
     Housekeeping(
-            IdempotencyKeys keys,
+            List<IdempotencyKeys> keys,
             JobRepository jobs,
             JobService service,
             JobFiles files,
@@ -68,7 +72,9 @@ class Housekeeping implements SmartLifecycle {
     /** One round; a failure (the database away) is logged and the next round tries again. */
     void runOnce() {
         try {
-            int purged = keys.purgeOlderThan(clock.instant().minus(properties.idempotencyRetention()));
+            Instant expired = clock.instant().minus(properties.idempotencyRetention());
+            int purged =
+                    keys.stream().mapToInt(kind -> kind.purgeOlderThan(expired)).sum();
             if (purged > 0) {
                 log.info("Purged {} idempotency key(s) older than {}", purged, properties.idempotencyRetention());
             }

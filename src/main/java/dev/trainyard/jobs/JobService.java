@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -37,14 +36,12 @@ public class JobService {
     /** A job moves between QUEUED and RUNNING at most a few times a second; past this, the client retries. */
     private static final int CANCEL_ATTEMPTS = 10;
 
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
-
     private final JobRepository jobs;
     private final JobMetricsRepository results;
     private final DatasetCatalog datasets;
     private final JobMeters meters;
     private final ApplicationEventPublisher events;
-    private final IdempotencyKeys keys;
+    private final JobIdempotencyKeys keys;
     private final JobsProperties limits;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
@@ -63,7 +60,7 @@ public class JobService {
             DatasetCatalog datasets,
             JobMeters meters,
             ApplicationEventPublisher events,
-            IdempotencyKeys keys,
+            JobIdempotencyKeys keys,
             JobsProperties limits,
             PlatformTransactionManager transactionManager,
             JsonMapper json,
@@ -105,9 +102,7 @@ public class JobService {
     public Submission submit(Caller caller, JobSpec submitted, String idempotencyKey) {
         Violations violations = new Violations();
         check(caller, submitted, violations);
-        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            violations.add("Idempotency-Key", "must be 1 to 200 visible ASCII characters");
-        }
+        IdempotencyKeys.checkFormat(idempotencyKey, violations);
         violations.throwIfAny();
         String requestHash = idempotencyKey == null ? null : Sha256.hex(json.writeValueAsString(submitted));
         if (idempotencyKey != null) {
@@ -126,8 +121,7 @@ public class JobService {
             transactions.executeWithoutResult(status -> {
                 jobs.insert(id, caller.name(), spec, now);
                 if (idempotencyKey != null) {
-                    keys.forgetExpired(caller.name(), idempotencyKey, now.minus(limits.idempotencyRetention()));
-                    keys.insert(caller.name(), idempotencyKey, requestHash, id, now);
+                    keys.insert(caller.name(), idempotencyKey, requestHash, id, now, limits.idempotencyRetention());
                 }
             });
         } catch (DuplicateKeyException concurrentFirstUse) {
@@ -241,13 +235,8 @@ public class JobService {
     }
 
     private Optional<Submission> earlierUse(Caller caller, String key, String requestHash) {
-        return keys.find(caller.name(), key, clock.instant().minus(limits.idempotencyRetention()))
-                .map(use -> {
-                    if (!use.requestHash().equals(requestHash)) {
-                        throw new IdempotencyKeyReusedException(key, use.jobId());
-                    }
-                    return new Submission(jobs.findById(use.jobId()).orElseThrow(), true);
-                });
+        return keys.createdBy(caller.name(), key, requestHash, clock.instant().minus(limits.idempotencyRetention()))
+                .map(id -> new Submission(jobs.findById(id).orElseThrow(), true));
     }
 
     public Job get(Caller caller, UUID id) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A server killed (SIGKILL) while it creates experiments and launches their trials loses no acknowledged experiment,
  * leaves none half-stored, and never creates a trial's job twice: after the restarts every experiment runs each of
- * its trials exactly once. Seeded kill moments: during the creating requests, then while trials launch and train.
+ * its trials exactly once; retried with their Idempotency-Keys, the acknowledged creations answer the experiments
+ * they created. Seeded kill moments: during the creating requests, then while trials launch and train.
  */
 abstract class KillDuringTrialLaunchContract {
 
@@ -67,13 +69,17 @@ abstract class KillDuringTrialLaunchContract {
         ServerProcess server = start();
 
         List<String> acknowledged = new CopyOnWriteArrayList<>();
+        Map<String, String> acknowledgedKeys = new ConcurrentHashMap<>();
         ApiClient creating = server.client();
         Thread creator = new Thread(() -> {
             for (int i = 0; i < 20; i++) {
                 try {
-                    HttpResponse<String> created = creating.post("/api/v1/experiments", EXPERIMENT);
+                    HttpResponse<String> created =
+                            creating.post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "kill-" + i);
                     if (created.statusCode() == 201) {
-                        acknowledged.add(creating.json(created).get("id").asString());
+                        String id = creating.json(created).get("id").asString();
+                        acknowledged.add(id);
+                        acknowledgedKeys.put("kill-" + i, id);
                     }
                     // paced, so the kill lands among the requests rather than after the last
                     Thread.sleep(50);
@@ -95,6 +101,9 @@ abstract class KillDuringTrialLaunchContract {
         for (int kill = 1; kill <= LAUNCH_KILLS; kill++) {
             server = start();
             assertWhole(server.client(), acknowledged);
+            if (kill == 1) {
+                assertRetriesAnswerTheSameExperiments(server.client(), acknowledgedKeys);
+            }
             Thread.sleep(500 + random.nextInt(2500));
             server.kill();
         }
@@ -127,6 +136,16 @@ abstract class KillDuringTrialLaunchContract {
                     .isTrue();
         }
         assertThat(jobs).isEqualTo(TRIALS * all.size());
+    }
+
+    /** A client that retries its acknowledged creations after the crash gets the experiments it was answered. */
+    private static void assertRetriesAnswerTheSameExperiments(ApiClient client, Map<String, String> keys) {
+        keys.forEach((key, id) -> {
+            HttpResponse<String> again = client.post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", key);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+            assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+            assertThat(client.json(again).get("id").asString()).isEqualTo(id);
+        });
     }
 
     /** Every acknowledged experiment is there with all its trials. */

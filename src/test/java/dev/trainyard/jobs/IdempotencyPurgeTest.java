@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
- * Idempotency keys past their retention are purged from the table, not only ignored: it does not grow forever. Time
+ * Idempotency keys (of jobs and of experiments) past their retention are purged from the table, not only ignored: it does not grow forever. Time
  * moves on a settable clock; housekeeping runs when the test says.
  */
 @SpringBootTest
@@ -49,7 +49,7 @@ class IdempotencyPurgeTest {
     Housekeeping housekeeping;
 
     @Test
-    void keysOlderThanTheRetentionArePurgedAndTheirJobsStay() throws Exception {
+    void keysOlderThanTheRetentionArePurgedAndTheirJobsAndExperimentsStay() throws Exception {
         for (int i = 0; i < 3; i++) {
             mvc.perform(post("/api/v1/jobs")
                             .header("Authorization", "Bearer " + TestServer.ALICE)
@@ -58,21 +58,35 @@ class IdempotencyPurgeTest {
                             .content("{\"epochs\": 2}"))
                     .andExpect(status().isCreated());
         }
+        mvc.perform(post("/api/v1/experiments")
+                        .header("Authorization", "Bearer " + TestServer.ALICE)
+                        .header("Idempotency-Key", "nightly-study")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("""
+                                {"base": {"epochs": 2, "dataset": {"validationFraction": 0.2}},
+                                 "search": {"type": "grid", "parameters": {"seed": {"values": [1]}}}}"""))
+                .andExpect(status().isCreated());
 
         clock.advance(Duration.ofHours(23));
         housekeeping.runOnce();
-        assertThat(keyCount()).as("within the retention").isEqualTo(3);
+        assertThat(keyCount()).as("within the retention").isEqualTo(4);
 
         clock.advance(Duration.ofHours(2));
         housekeeping.runOnce();
         assertThat(keyCount()).as("past the retention").isZero();
         assertThat(jdbc.sql("select count(*) from jobs").query(Long.class).single())
-                .as("the jobs stay")
-                .isEqualTo(3);
+                .as("the jobs and the trial's job stay")
+                .isEqualTo(4);
+        assertThat(jdbc.sql("select count(*) from experiments")
+                        .query(Long.class)
+                        .single())
+                .as("the experiment stays")
+                .isEqualTo(1);
     }
 
     private long keyCount() {
-        return jdbc.sql("select count(*) from idempotency_keys")
+        return jdbc.sql("select (select count(*) from idempotency_keys) + (select count(*) from "
+                        + "experiment_idempotency_keys)")
                 .query(Long.class)
                 .single();
     }
