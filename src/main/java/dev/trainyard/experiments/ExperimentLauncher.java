@@ -1,12 +1,8 @@
 package dev.trainyard.experiments;
 
-import dev.trainyard.system.DaemonThreads;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import dev.trainyard.system.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,40 +11,21 @@ import org.springframework.stereotype.Component;
  * the next pass picks up where the stored trials say.
  */
 @Component
-class ExperimentLauncher implements SmartLifecycle {
+class ExperimentLauncher extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(ExperimentLauncher.class);
 
     private final ExperimentService experiments;
     private final ExperimentsProperties properties;
-    private ScheduledExecutorService scheduler;
 
     ExperimentLauncher(ExperimentService experiments, ExperimentsProperties properties) {
+        super("trainyard-experiments", properties.launchInterval(), properties.launchInterval());
         this.experiments = experiments;
         this.properties = properties;
     }
 
     @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-experiments"));
-        long period = properties.launchInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::launchOnce, period, period, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
-    }
-
-    private void launchOnce() {
+    protected void runOnce() {
         try {
             experiments.launchAll();
         } catch (RuntimeException e) {

@@ -1,16 +1,13 @@
 package dev.trainyard.jobs;
 
-import dev.trainyard.system.DaemonThreads;
+import dev.trainyard.system.PeriodicTask;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +17,7 @@ import org.springframework.stereotype.Component;
  * safe to run twice at once.
  */
 @Component
-class Housekeeping implements SmartLifecycle {
+class Housekeeping extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
@@ -32,7 +29,6 @@ class Housekeeping implements SmartLifecycle {
     private final JobFiles files;
     private final JobsProperties properties;
     private final Clock clock;
-    private ScheduledExecutorService scheduler;
 
     Housekeeping(
             List<IdempotencyKeys> keys,
@@ -41,6 +37,7 @@ class Housekeeping implements SmartLifecycle {
             JobFiles files,
             JobsProperties properties,
             Clock clock) {
+        super("trainyard-housekeeping", Duration.ZERO, properties.housekeepingInterval());
         this.keys = keys;
         this.jobs = jobs;
         this.service = service;
@@ -49,28 +46,9 @@ class Housekeeping implements SmartLifecycle {
         this.clock = clock;
     }
 
-    @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-housekeeping"));
-        long period = properties.housekeepingInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::runOnce, 0, period, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
-    }
-
     /** One round; a failure (the database away) is logged and the next round tries again. */
-    void runOnce() {
+    @Override
+    protected void runOnce() {
         try {
             Instant expired = clock.instant().minus(properties.idempotencyRetention());
             int purged =
