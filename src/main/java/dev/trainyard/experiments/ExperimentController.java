@@ -6,6 +6,7 @@ import dev.trainyard.system.JobArtifacts;
 import dev.trainyard.system.PageCursor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -116,6 +118,18 @@ class ExperimentController {
                     + "before their next step. An experiment that is no longer running answers 409.")
     ExperimentView cancel(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
         return results.view(experiments.cancel(caller, id), true);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(
+            summary = "Delete a finished experiment",
+            description = "Removes a COMPLETED or CANCELLED experiment with its trials and their jobs: results, "
+                    + "checkpoints, models and logs (204). A running experiment answers 409: cancel it first; so does "
+                    + "a cancelled one whose trials are still stopping, for the moment they take.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
+        experiments.delete(caller, id);
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/{id}/comparison")

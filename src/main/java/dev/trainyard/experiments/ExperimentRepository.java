@@ -71,6 +71,38 @@ class ExperimentRepository {
                 .optional();
     }
 
+    /** The experiment in any state, its row locked until the transaction ends. */
+    Optional<Experiment> lock(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from experiments where id = :id for update")
+                .param("id", id.toString())
+                .query(this::experiment)
+                .optional();
+    }
+
+    /** The jobs its trials became, including any whose trial row no longer names them. */
+    List<UUID> jobIds(UUID experimentId) {
+        return jdbc.sql("select id from jobs where experiment_id = :id")
+                .param("id", experimentId.toString())
+                .query((rs, row) -> UUID.fromString(rs.getString(1)))
+                .list();
+    }
+
+    /** Deletes the experiment with its trials and keys (their rows cascade); its jobs must be gone first. */
+    void delete(UUID id) {
+        jdbc.sql("delete from experiments where id = :id")
+                .param("id", id.toString())
+                .update();
+    }
+
+    /** Finished experiments that ended before {@code cutoff}, oldest first. */
+    List<UUID> findFinishedBefore(Instant cutoff) {
+        return jdbc.sql("select id from experiments where state <> 'RUNNING' and finished_at < :cutoff "
+                        + "order by finished_at")
+                .param("cutoff", timestamp(cutoff))
+                .query((rs, row) -> UUID.fromString(rs.getString(1)))
+                .list();
+    }
+
     /** A page of experiments, newest first; every owner's when {@code owner} is null. */
     List<Experiment> findPage(String owner, Long beforeSeq, int limit) {
         return jdbc.sql("select " + COLUMNS + " from experiments where (:owner is null or owner = :owner) "

@@ -292,6 +292,50 @@ public class ExperimentService {
         return get(caller, experiment.id());
     }
 
+    /**
+     * Deletes a finished experiment with its trials' jobs and their files, in one transaction with its row locked:
+     * a crash leaves all of it or none (files of deleted jobs go to the next sweep).
+     *
+     * @throws ExperimentNotFinishedException for a running experiment, or one whose trials are still stopping
+     */
+    public void delete(Caller caller, UUID id) {
+        get(caller, id);
+        if (!Boolean.TRUE.equals(transactions.execute(status -> deleteFinished(id)))) {
+            throw new ExperimentNotFoundException(id);
+        }
+    }
+
+    /** Deletes each finished experiment that ended before {@code cutoff}. @return how many */
+    int deleteFinishedBefore(Instant cutoff) {
+        int deleted = 0;
+        for (UUID id : experiments.findFinishedBefore(cutoff)) {
+            try {
+                deleted += Boolean.TRUE.equals(transactions.execute(status -> deleteFinished(id))) ? 1 : 0;
+            } catch (ExperimentNotFinishedException stillStopping) {
+                // its cancelled trials are ending; a later round deletes it
+            }
+        }
+        return deleted;
+    }
+
+    /** @return false when the experiment is gone; call in a transaction */
+    private boolean deleteFinished(UUID id) {
+        Optional<Experiment> locked = experiments.lock(id);
+        if (locked.isEmpty()) {
+            return false;
+        }
+        if (locked.get().state() == ExperimentState.RUNNING) {
+            throw ExperimentNotFinishedException.running(id);
+        }
+        for (UUID job : experiments.jobIds(id)) {
+            if (!jobs.deleteFinishedInTransaction(job)) {
+                throw ExperimentNotFinishedException.trialsStopping(id);
+            }
+        }
+        experiments.delete(id);
+        return true;
+    }
+
     /** Launches what is due in every running experiment; one that fails is tried again on the next pass. */
     void launchAll() {
         for (UUID id : experiments.findRunningIds()) {

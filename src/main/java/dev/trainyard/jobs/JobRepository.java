@@ -319,9 +319,9 @@ public class JobRepository {
                 == 1;
     }
 
-    /** Jobs that finished before {@code cutoff}, oldest first. */
+    /** Jobs outside experiments that finished before {@code cutoff}, oldest first; trials go with their experiment. */
     public List<UUID> findFinishedBefore(Instant cutoff) {
-        return jdbc.sql("select id from jobs where state in (" + FINISHED + ") "
+        return jdbc.sql("select id from jobs where state in (" + FINISHED + ") and experiment_id is null "
                         + "and finished_at < :cutoff order by finished_at")
                 .param("cutoff", timestamp(cutoff))
                 .query((rs, row) -> UUID.fromString(rs.getString("id")))

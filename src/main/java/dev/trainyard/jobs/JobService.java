@@ -374,6 +374,23 @@ public class JobService {
     }
 
     /**
+     * Deletes a finished job in the caller's transaction (an experiment deleting its trials): its rows now, its files
+     * once that commits. A crash before the files go leaves them to the next sweep.
+     *
+     * @return false when the job is gone or not finished
+     */
+    public boolean deleteFinishedInTransaction(UUID id) {
+        if (!jobs.deleteFinished(id)) {
+            return false;
+        }
+        afterCommit(() -> {
+            predictions.forget(id);
+            files.deleteFolder(id);
+        });
+        return true;
+    }
+
+    /**
      * Queues a failed job again; it resumes from its newest checkpoint (after a {@code disk_full}, once space is
      * free) and has {@code trainyard.executor.max-attempts} attempts again.
      *

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param idempotencyRetention how long an {@code Idempotency-Key} keeps answering with the job it first created;
  *                             older keys are purged
  * @param retention            finished jobs (SUCCEEDED, FAILED, CANCELLED, STOPPED) older than this are deleted with their
- *                             files; unset keeps them until deleted through the API
+ *                             files, and finished experiments with their trials' jobs; unset keeps them until deleted
+ *                             through the API
  * @param housekeepingInterval how often expired keys are purged, old jobs deleted and files left by a crash swept
  */
 @Validated

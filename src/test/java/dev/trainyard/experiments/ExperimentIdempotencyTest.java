@@ -31,9 +31,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class ExperimentIdempotencyTest {
 
     static final Path DATA_DIR = TestServer.newDataDir();
-    static final String EXPERIMENT = """
-            {"base": {"epochs": 2, "dataset": {"validationFraction": 0.2}, "schedule": {"type": "constant"}},
-             "search": {"type": "grid", "parameters": {"seed": {"values": [1, 2, 3]}}}, "parallelism": 2}""";
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -52,12 +49,14 @@ class ExperimentIdempotencyTest {
 
     @Test
     void aRepeatWithTheSameKeyAnswersTheFirstExperimentAndLaunchesNothingMore() {
-        HttpResponse<String> first = alice().post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "study-1");
+        HttpResponse<String> first =
+                alice().post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", "study-1");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
         String id = alice().json(first).get("id").asString();
 
-        HttpResponse<String> again = alice().post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "study-1");
+        HttpResponse<String> again =
+                alice().post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", "study-1");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(again.headers().firstValue("Location")).hasValue("/api/v1/experiments/" + id);
@@ -69,14 +68,18 @@ class ExperimentIdempotencyTest {
 
     @Test
     void anotherRequestWithTheKeyIs422AndStoresNothing() {
-        HttpResponse<String> first = alice().post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "study-2");
+        HttpResponse<String> first =
+                alice().post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", "study-2");
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         String id = alice().json(first).get("id").asString();
         long experiments = count("experiments");
         long jobs = count("jobs");
 
         HttpResponse<String> other = alice().post(
-                        "/api/v1/experiments", EXPERIMENT.replace("[1, 2, 3]", "[4, 5]"), "Idempotency-Key", "study-2");
+                        "/api/v1/experiments",
+                        IdleExperiment.SPEC.replace("[1, 2, 3]", "[4, 5]"),
+                        "Idempotency-Key",
+                        "study-2");
 
         assertThat(other.statusCode()).isEqualTo(422);
         assertThat(other.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -89,9 +92,10 @@ class ExperimentIdempotencyTest {
 
     @Test
     void keysAreTheCallersOwnAndApartFromTheJobsKeys() {
-        HttpResponse<String> alices = alice().post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "shared");
-        HttpResponse<String> bobs =
-                alice().as(TestServer.BOB).post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "shared");
+        HttpResponse<String> alices =
+                alice().post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", "shared");
+        HttpResponse<String> bobs = alice().as(TestServer.BOB)
+                .post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", "shared");
         HttpResponse<String> job = alice().post("/api/v1/jobs", "{\"epochs\": 2}", "Idempotency-Key", "shared");
 
         assertThat(List.of(alices.statusCode(), bobs.statusCode(), job.statusCode()))
@@ -105,7 +109,8 @@ class ExperimentIdempotencyTest {
     void aKeyThatIsNotVisibleAsciiIs400AndStoresNothing() {
         long experiments = count("experiments");
         for (String key : List.of("two words", "k".repeat(201))) {
-            HttpResponse<String> refused = alice().post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", key);
+            HttpResponse<String> refused =
+                    alice().post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", key);
             assertThat(refused.statusCode()).as(key).isEqualTo(400);
             assertThat(alice().json(refused).at("/errors/0/field").asString()).isEqualTo("Idempotency-Key");
         }
@@ -122,7 +127,7 @@ class ExperimentIdempotencyTest {
             for (int i = 0; i < clients; i++) {
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return alice().post("/api/v1/experiments", EXPERIMENT, "Idempotency-Key", "at-once");
+                    return alice().post("/api/v1/experiments", IdleExperiment.SPEC, "Idempotency-Key", "at-once");
                 }));
             }
             start.countDown();

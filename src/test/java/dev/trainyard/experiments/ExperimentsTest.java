@@ -212,6 +212,17 @@ class ExperimentsTest {
         assertThat(scrape).contains("trainyard_experiment_trials{state=\"pending\"}");
         assertThat(scrape).contains("trainyard_jobs_completed_total{state=\"STOPPED\"}");
         assertThat(scrape).doesNotContain("experiment_id");
+
+        for (JsonNode trial : trials) {
+            assertThat(DATA_DIR.resolve("jobs").resolve(trial.get("job").asString()))
+                    .isDirectory();
+        }
+        assertThat(alice().delete("/api/v1/experiments/" + id).statusCode()).isEqualTo(204);
+        for (JsonNode trial : trials) {
+            assertThat(DATA_DIR.resolve("jobs").resolve(trial.get("job").asString()))
+                    .as("the trained trial's folder is deleted with the experiment")
+                    .doesNotExist();
+        }
     }
 
     @Test
