@@ -2,6 +2,7 @@ package dev.trainyard.experiments;
 
 import dev.trainyard.charts.LineChart;
 import dev.trainyard.jobs.JobMetricsRepository;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,29 +110,33 @@ class ExperimentResults {
         List<Trial> trials = experiments.trials(experiment);
         List<ExperimentRepository.TrialEpoch> epochs = experiments.epochs(experiment);
         TrialResults results = new TrialResults(experiment.spec().objective(), trials, epochs);
-        List<ExperimentComparison.TrialCurves> curves = new ArrayList<>();
-        for (Trial trial : trials) {
-            List<JobMetricsRepository.StepMetric> steps =
-                    trial.jobId() == null ? List.of() : metrics.findSteps(trial.jobId());
-            curves.add(new ExperimentComparison.TrialCurves(
-                    trial.number(),
-                    trial.jobId(),
-                    state(experiment, trial),
-                    plain(trial.parameters()),
-                    results.value(trial.number()),
-                    results.rank(trial.number()),
-                    new ExperimentComparison.LearningRates(
-                            steps.stream()
-                                    .mapToLong(JobMetricsRepository.StepMetric::step)
-                                    .toArray(),
-                            steps.stream()
-                                    .mapToDouble(JobMetricsRepository.StepMetric::learningRate)
-                                    .toArray()),
-                    epochs.stream()
-                            .filter(epoch -> epoch.trial() == trial.number())
-                            .map(ExperimentComparison.EpochResult::of)
-                            .toList()));
-        }
+        // each trial's steps are read when the response reaches it, so one trial's rates are in memory at a time
+        List<ExperimentComparison.TrialCurves> curves = new AbstractList<>() {
+            @Override
+            public ExperimentComparison.TrialCurves get(int index) {
+                Trial trial = trials.get(index);
+                JobMetricsRepository.AppliedRates rates = trial.jobId() == null
+                        ? new JobMetricsRepository.AppliedRates(new long[0], new double[0])
+                        : metrics.findAppliedRates(trial.jobId());
+                return new ExperimentComparison.TrialCurves(
+                        trial.number(),
+                        trial.jobId(),
+                        state(experiment, trial),
+                        plain(trial.parameters()),
+                        results.value(trial.number()),
+                        results.rank(trial.number()),
+                        new ExperimentComparison.LearningRates(rates.steps(), rates.rates()),
+                        epochs.stream()
+                                .filter(epoch -> epoch.trial() == trial.number())
+                                .map(ExperimentComparison.EpochResult::of)
+                                .toList());
+            }
+
+            @Override
+            public int size() {
+                return trials.size();
+            }
+        };
         return new ExperimentComparison(
                 experiment.id(),
                 experiment.spec().name(),

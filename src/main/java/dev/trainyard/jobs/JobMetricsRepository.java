@@ -7,11 +7,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -139,6 +141,40 @@ public class JobMetricsRepository {
                 .param("job", jobId.toString())
                 .query((rs, row) -> new StepMetric(rs.getLong(1), rs.getInt(2), rs.getDouble(3), rs.getDouble(4)))
                 .list();
+    }
+
+    /** The learning rate applied at each recorded step, as parallel arrays in step order. */
+    public record AppliedRates(long[] steps, double[] rates) {}
+
+    /** A job's applied rates, read straight into arrays: 16 bytes a step, where a {@link StepMetric} takes three times that. */
+    public AppliedRates findAppliedRates(UUID jobId) {
+        RatesReader reader = new RatesReader();
+        jdbc.sql("select step, learning_rate from job_steps where job_id = :job order by step")
+                .param("job", jobId.toString())
+                .query(reader);
+        return reader.rates();
+    }
+
+    /** Collects rows of (step, rate) into arrays that double as they fill. */
+    private static final class RatesReader implements RowCallbackHandler {
+        private long[] steps = new long[1024];
+        private double[] rates = new double[1024];
+        private int count;
+
+        @Override
+        public void processRow(ResultSet rs) throws SQLException {
+            if (count == steps.length) {
+                steps = Arrays.copyOf(steps, count * 2);
+                rates = Arrays.copyOf(rates, count * 2);
+            }
+            steps[count] = rs.getLong(1);
+            rates[count] = rs.getDouble(2);
+            count++;
+        }
+
+        AppliedRates rates() {
+            return new AppliedRates(Arrays.copyOf(steps, count), Arrays.copyOf(rates, count));
+        }
     }
 
     /** A job's steps after {@code afterStep}, in order, at most {@code limit}. */

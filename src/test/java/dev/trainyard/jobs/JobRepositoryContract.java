@@ -227,6 +227,27 @@ abstract class JobRepositoryContract {
     }
 
     @Test
+    void appliedRatesAreEveryRecordedStepInOrderWithItsRate() {
+        UUID id = aQueuedJob("a", 0, now);
+        int recorded = 2_500; // past two doublings of the reader's arrays
+        results.upsertSteps(
+                id,
+                java.util.stream.LongStream.range(0, recorded)
+                        .mapToObj(s -> new JobMetricsRepository.StepMetric(s, (int) s / 100, 1.0, s / 1e4))
+                        .toList());
+
+        JobMetricsRepository.AppliedRates rates = results.findAppliedRates(id);
+
+        assertThat(rates.steps()).hasSize(recorded);
+        assertThat(rates.rates()).hasSize(recorded);
+        for (int i = 0; i < recorded; i++) {
+            assertThat(rates.steps()[i]).isEqualTo(i);
+            assertThat(rates.rates()[i]).isEqualTo(i / 1e4);
+        }
+        assertThat(results.findAppliedRates(aQueuedJob("b", 0, now)).steps()).isEmpty();
+    }
+
+    @Test
     void resumedRunReplacesTheStepsItTrainsAgainAndKeepsTheRestUntilThen() {
         UUID id = aQueuedJob("a", 0, now);
         results.upsertSteps(
