@@ -1,11 +1,11 @@
 #!/bin/bash
-# usage: scripts/comparison-memory.sh JAR HEAP LABEL
+# usage: scripts/comparison-memory.sh JAR HEAP LABEL [QUERY], e.g. QUERY=?points=2000
 # Measures GET /api/v1/experiments/{id}/comparison of an experiment of 100 trials with 56,250 recorded steps each
 # (5.6 million rows, written straight into job_steps) on a server with heap HEAP (e.g. 128m) and no training slot:
 # three requests, each with its status, size and time, then how many OutOfMemoryErrors the server logged.
 # Needs the local PostgreSQL (trust auth); it drops and creates the database cmpbench.
 set -u
-JAR=$1; XMX=$2; LABEL=$3
+JAR=$1; XMX=$2; LABEL=$3; QUERY=${4:-}
 DB=cmpbench
 psql -q -h 127.0.0.1 -U postgres -c "drop database if exists $DB" -c "create database $DB" postgres
 rm -rf /tmp/cmp-data; mkdir -p /tmp/cmp-data
@@ -23,7 +23,7 @@ psql -q -h 127.0.0.1 -U postgres -d $DB -c "insert into job_steps (job_id, step,
 psql -t -h 127.0.0.1 -U postgres -d $DB -c "select count(*) from job_steps"
 for round in 1 2 3; do
   /usr/bin/time -f "%e s" curl -s -o /tmp/cmp-$LABEL.json -w "$LABEL round $round: HTTP %{http_code}, %{size_download} bytes, %{time_total} s\n" \
-    -H "Authorization: Bearer alice-token-0123456789" localhost:8097/api/v1/experiments/$ID/comparison
+    -H "Authorization: Bearer alice-token-0123456789" "localhost:8097/api/v1/experiments/$ID/comparison$QUERY"
 done
 grep -c "OutOfMemoryError" /tmp/cmp-server-$LABEL.log
 kill $PID; wait $PID 2>/dev/null

@@ -2,6 +2,7 @@ package dev.trainyard.experiments;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +34,31 @@ public record ExperimentComparison(
             LearningRates learningRates,
             List<EpochResult> epochs) {}
 
-    public record LearningRates(long[] steps, double[] values) {}
+    public record LearningRates(long[] steps, double[] values) {
+
+        /**
+         * At most {@code points} of these steps: those whose number is a multiple of a stride, and the last. Trials
+         * of the same length keep the same steps, so their curves share x values.
+         */
+        LearningRates thinned(int points) {
+            if (steps.length <= points) {
+                return this;
+            }
+            long last = steps[steps.length - 1];
+            long stride = points == 1 ? Long.MAX_VALUE : (last + points - 1) / (points - 1);
+            long[] keptSteps = new long[points];
+            double[] keptValues = new double[points];
+            int kept = 0;
+            for (int i = 0; i < steps.length; i++) {
+                if ((steps[i] % stride == 0 && kept < points - 1) || i == steps.length - 1) {
+                    keptSteps[kept] = steps[i];
+                    keptValues[kept] = values[i];
+                    kept++;
+                }
+            }
+            return new LearningRates(Arrays.copyOf(keptSteps, kept), Arrays.copyOf(keptValues, kept));
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EpochResult(int epoch, double trainLoss, Double validationLoss, Double validationAccuracy) {

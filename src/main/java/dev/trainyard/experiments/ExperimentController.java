@@ -36,6 +36,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "experiments")
 class ExperimentController {
 
+    /** Past this a client wants every step: leave {@code points} out. */
+    private static final int MAX_POINTS = 1_000_000;
+
     private final ExperimentService experiments;
     private final ExperimentResults results;
     private final JobArtifacts artifacts;
@@ -136,9 +139,19 @@ class ExperimentController {
     @Operation(
             summary = "Every trial's learning rate per step and validation curves, side by side",
             description = "Accept: image/svg+xml gives a chart: the schedules and the objective's metric of all trials "
-                    + "on shared axes, the best in vermillion.")
-    ExperimentComparison comparison(@AuthenticationPrincipal Caller caller, @PathVariable UUID id) {
-        return results.comparison(experiments.get(caller, id));
+                    + "on shared axes, the best in vermillion. A large experiment's JSON holds millions of steps: "
+                    + "`points` thins each trial's rates to at most that many, keeping the steps whose number is a "
+                    + "multiple of a stride and the last.")
+    ExperimentComparison comparison(
+            @AuthenticationPrincipal Caller caller,
+            @PathVariable UUID id,
+            @Parameter(description = "at most this many steps per trial, 1.." + MAX_POINTS + "; every step without it")
+                    @RequestParam(required = false)
+                    Integer points) {
+        if (points != null && (points < 1 || points > MAX_POINTS)) {
+            throw InvalidRequestException.of("points", "must be between 1 and " + MAX_POINTS + " (was " + points + ")");
+        }
+        return results.comparison(experiments.get(caller, id), points == null ? Integer.MAX_VALUE : points);
     }
 
     @GetMapping(path = "/{id}/comparison", produces = "image/svg+xml")

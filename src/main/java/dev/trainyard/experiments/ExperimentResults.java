@@ -4,6 +4,7 @@ import dev.trainyard.charts.LineChart;
 import dev.trainyard.jobs.JobMetricsRepository;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +107,8 @@ class ExperimentResults {
                 .orElseThrow(() -> new NoBestTrialException(experiment.id()));
     }
 
-    ExperimentComparison comparison(Experiment experiment) {
+    /** @param points at most this many steps per trial ({@link ExperimentComparison.LearningRates#thinned}) */
+    ExperimentComparison comparison(Experiment experiment, int points) {
         List<Trial> trials = experiments.trials(experiment);
         List<ExperimentRepository.TrialEpoch> epochs = experiments.epochs(experiment);
         TrialResults results = new TrialResults(experiment.spec().objective(), trials, epochs);
@@ -125,7 +127,7 @@ class ExperimentResults {
                         plain(trial.parameters()),
                         results.value(trial.number()),
                         results.rank(trial.number()),
-                        new ExperimentComparison.LearningRates(rates.steps(), rates.rates()),
+                        new ExperimentComparison.LearningRates(rates.steps(), rates.rates()).thinned(points),
                         epochs.stream()
                                 .filter(epoch -> epoch.trial() == trial.number())
                                 .map(ExperimentComparison.EpochResult::of)
@@ -150,7 +152,7 @@ class ExperimentResults {
      * axes; the best trial in vermillion, named "(best)" in the legend.
      */
     String comparisonChart(Experiment experiment) {
-        ExperimentComparison comparison = comparison(experiment);
+        ExperimentComparison comparison = comparison(experiment, CHART_POINTS);
         ObjectiveSpec.Metric metric = experiment.spec().objective().metric();
         List<LineChart.Line> rates = new ArrayList<>();
         List<LineChart.Line> results = new ArrayList<>();
@@ -161,20 +163,14 @@ class ExperimentResults {
             String name = "trial " + trial.trial() + (best ? " (best)" : "");
             String colour = best ? LineChart.VERMILLION : OTHERS[trial.trial() % OTHERS.length];
             long[] steps = trial.learningRates().steps();
-            double[] values = trial.learningRates().values();
-            int every = Math.max(1, (steps.length + CHART_POINTS - 1) / CHART_POINTS);
-            List<Double> x = new ArrayList<>();
-            List<Double> y = new ArrayList<>();
-            for (int i = 0; i < steps.length; i++) {
-                if (i % every == 0 || i == steps.length - 1) {
-                    x.add((double) steps[i]);
-                    y.add(values[i]);
-                }
-            }
             if (steps.length > 0) {
                 lastStep = Math.max(lastStep, steps[steps.length - 1]);
             }
-            rates.add(new LineChart.Line(name, colour, unbox(x), unbox(y)));
+            rates.add(new LineChart.Line(
+                    name,
+                    colour,
+                    Arrays.stream(steps).asDoubleStream().toArray(),
+                    trial.learningRates().values()));
             double[] epochAxis = trial.epochs().stream()
                     .mapToDouble(ExperimentComparison.EpochResult::epoch)
                     .toArray();
@@ -191,10 +187,6 @@ class ExperimentResults {
                 .panel(new LineChart.Panel("step", "learning rate applied", 0, lastStep, 1, null, rates, List.of()))
                 .panel(new LineChart.Panel("epoch", metric.toString(), 1, lastEpoch, 1, null, results, List.of()))
                 .toSvg();
-    }
-
-    private static double[] unbox(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /**

@@ -5,6 +5,8 @@ import { stateBadge } from './common.js';
 
 /** How often a running experiment's page reloads it: trials change at epoch boundaries, seconds apart at best. */
 const REFRESH_MS = 5000;
+/** Steps per trial the rate chart asks for: a screen's width, however long the trials ran. */
+const CHART_POINTS = 2000;
 /** Colours of the trials that are not the best; the best is drawn thick in vermillion. */
 const TRIAL_COLOURS = [COLOURS.blue, COLOURS.green, COLOURS.orange, COLOURS.purple, '#56B4E9', '#999999'];
 
@@ -139,7 +141,7 @@ export function experimentPage(main, id) {
         return;
       }
       show(experiment);
-      draw(await call(`${path}/comparison`), experiment.spec.objective.metric);
+      draw(await call(`${path}/comparison?points=${CHART_POINTS}`), experiment.spec.objective.metric);
       replace(status);
       if (experiment.state === 'RUNNING') {
         timer = setTimeout(load, REFRESH_MS);

@@ -181,6 +181,19 @@ class ExperimentsTest {
                             org.assertj.core.data.Offset.offset(1e-12));
         }
 
+        JsonNode thinned = alice().json(alice().get("/api/v1/experiments/" + id + "/comparison?points=3"));
+        for (int trial = 0; trial < 6; trial++) {
+            JsonNode all = comparison.get("trials").get(trial).get("learningRates");
+            JsonNode few = thinned.get("trials").get(trial).get("learningRates");
+            assertThat(few.get("steps").size()).isEqualTo(3);
+            assertThat(few.get("steps").get(2))
+                    .isEqualTo(all.get("steps").get(all.get("steps").size() - 1));
+            assertThat(few.get("values").get(0)).isEqualTo(all.get("values").get(0));
+        }
+        HttpResponse<String> noPoints = alice().get("/api/v1/experiments/" + id + "/comparison?points=0");
+        assertThat(noPoints.statusCode()).isEqualTo(400);
+        assertThat(alice().json(noPoints).at("/errors/0/field").asString()).isEqualTo("points");
+
         HttpResponse<String> svg = alice().get("/api/v1/experiments/" + id + "/comparison", "image/svg+xml");
         assertThat(svg.statusCode()).isEqualTo(200);
         assertThat(svg.headers().firstValue("Content-Type"))
