@@ -46,7 +46,7 @@ public final class JsonProblems {
             return "one of " + java.util.Arrays.toString(type.getEnumConstants());
         }
         if (type == java.util.UUID.class) {
-            return "a job id (UUID)";
+            return "an id (a UUID)";
         }
         if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
             return "a list";

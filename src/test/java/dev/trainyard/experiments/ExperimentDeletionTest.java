@@ -131,6 +131,15 @@ class ExperimentDeletionTest {
                 .isEqualTo(204);
     }
 
+    @Test
+    void aMalformedIdIs400NamingIt() {
+        HttpResponse<String> refused = alice().delete("/api/v1/experiments/not-a-uuid");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(alice().json(refused).get("detail").asString())
+                .isEqualTo("parameter 'id' must be an id (a UUID) (was 'not-a-uuid')");
+    }
+
     private List<String> jobsOf(String id) {
         return jdbc.sql("select id from jobs where experiment_id = :id order by trial")
                 .param("id", id)
