@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Upkeep of the job table and the job files, at start-up and then every {@code trainyard.jobs.housekeeping-interval}:
  * idempotency keys past their retention are purged, finished jobs older than {@code trainyard.jobs.retention} are
- * deleted, and files a crash left behind are swept ({@link JobFiles#sweep}). Every replica runs it; each task is
- * safe to run twice at once.
+ * deleted (except trials, which go with their experiment), and files a crash left behind are swept
+ * ({@link JobFiles#sweep}). Every replica runs it; each task is safe to run twice at once.
  */
 @Component
 class Housekeeping extends PeriodicTask {
