@@ -1,6 +1,7 @@
 package dev.trainyard.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trainyard.ApiClient;
 import dev.trainyard.TestServer;
@@ -83,9 +84,12 @@ class JobDeletionTest {
                 .singleElement()
                 .satisfies(only -> assertThat(only.get("best").asBoolean()).isTrue());
         Path folder = DATA_DIR.resolve("jobs").resolve(id);
-        try (var files = Files.list(folder.resolve("checkpoints"))) {
-            assertThat(files.toList()).hasSize(1);
-        }
+        // the slot deletes the pruned checkpoints' files just after the end it recorded, which the poll may see first
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (var files = Files.list(folder.resolve("checkpoints"))) {
+                assertThat(files.toList()).hasSize(1);
+            }
+        });
         assertThat(alice().getBytes("/api/v1/jobs/" + id + "/model?which=best").statusCode())
                 .isEqualTo(200);
         assertThat(new ApiClient(port, TestServer.BOB)
