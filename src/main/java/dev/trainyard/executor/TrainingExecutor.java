@@ -369,11 +369,16 @@ public class TrainingExecutor implements SmartLifecycle {
         run.log("%s", why);
     }
 
+    /**
+     * Records the run's end. The log's last line is written first: once the end is recorded a client may delete the
+     * job, and a line written after that would bring its folder back.
+     */
     private void end(JobRun run, JobState state, Job.JobError error) {
+        run.log("%s%s", state, error == null ? "" : " (" + error.code().code() + "): " + error.message());
         try {
             run.deleteFiles(lifecycle.finish(run.lease(), state, error));
-            run.log("%s%s", state, error == null ? "" : " (" + error.code().code() + "): " + error.message());
         } catch (LeaseLostException e) {
+            run.log("that end was not recorded: another attempt holds the job now");
             log.warn(
                     "Job {} ended here as {}, but another attempt holds it now; not recorded",
                     run.lease().jobId(),
