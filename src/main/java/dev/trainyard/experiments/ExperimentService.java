@@ -328,7 +328,7 @@ public class ExperimentService {
             throw ExperimentNotFinishedException.running(id);
         }
         for (UUID job : experiments.jobIds(id)) {
-            if (!jobs.deleteFinishedInTransaction(job)) {
+            if (!jobs.deleteFinished(job)) {
                 throw ExperimentNotFinishedException.trialsStopping(id);
             }
         }

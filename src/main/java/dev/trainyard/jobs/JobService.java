@@ -359,27 +359,13 @@ public class JobService {
     }
 
     /**
-     * Deletes a finished job: its rows in one statement (from then on the API knows nothing of it), then its files.
-     * A crash between the two leaves files that the next sweep removes.
+     * Deletes a finished job: its rows in one statement (from then on the API knows nothing of it), then its files,
+     * once the caller's transaction commits if there is one (an experiment deleting its trials). A crash between the
+     * two leaves files that the next sweep removes.
      *
      * @return false when the job is gone or not finished
      */
-    boolean deleteFinished(UUID id) {
-        if (!jobs.deleteFinished(id)) {
-            return false;
-        }
-        predictions.forget(id);
-        files.deleteFolder(id);
-        return true;
-    }
-
-    /**
-     * Deletes a finished job in the caller's transaction (an experiment deleting its trials): its rows now, its files
-     * once that commits. A crash before the files go leaves them to the next sweep.
-     *
-     * @return false when the job is gone or not finished
-     */
-    public boolean deleteFinishedInTransaction(UUID id) {
+    public boolean deleteFinished(UUID id) {
         if (!jobs.deleteFinished(id)) {
             return false;
         }
