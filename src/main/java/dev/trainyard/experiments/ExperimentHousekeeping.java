@@ -3,6 +3,7 @@ package dev.trainyard.experiments;
 import dev.trainyard.jobs.JobsProperties;
 import dev.trainyard.system.PeriodicTask;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,11 @@ class ExperimentHousekeeping extends PeriodicTask {
     private final Clock clock;
 
     ExperimentHousekeeping(ExperimentService experiments, JobsProperties properties, Clock clock) {
-        super("trainyard-experiment-retention", properties.housekeepingInterval(), properties.housekeepingInterval());
+        super(
+                "trainyard-experiment-retention",
+                "Experiment retention",
+                properties.housekeepingInterval(),
+                properties.housekeepingInterval());
         this.experiments = experiments;
         this.properties = properties;
         this.clock = clock;
@@ -34,24 +39,15 @@ class ExperimentHousekeeping extends PeriodicTask {
         return properties.jobRetention().isPresent();
     }
 
-    /** One round; a failure (the database away) is logged and the next round tries again. */
     @Override
     protected void runOnce() {
-        properties.jobRetention().ifPresent(retention -> {
-            try {
-                int deleted = experiments.deleteFinishedBefore(clock.instant().minus(retention));
-                if (deleted > 0) {
-                    log.info(
-                            "Deleted {} experiment(s) that finished more than {} ago (trainyard.jobs.retention)",
-                            deleted,
-                            retention);
-                }
-            } catch (RuntimeException e) {
-                log.warn(
-                        "Experiment retention failed (retrying in {}): {}",
-                        properties.housekeepingInterval(),
-                        e.getMessage());
-            }
-        });
+        Duration retention = properties.jobRetention().orElseThrow();
+        int deleted = experiments.deleteFinishedBefore(clock.instant().minus(retention));
+        if (deleted > 0) {
+            log.info(
+                    "Deleted {} experiment(s) that finished more than {} ago (trainyard.jobs.retention)",
+                    deleted,
+                    retention);
+        }
     }
 }

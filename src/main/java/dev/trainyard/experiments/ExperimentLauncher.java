@@ -1,8 +1,6 @@
 package dev.trainyard.experiments;
 
 import dev.trainyard.system.PeriodicTask;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,23 +11,15 @@ import org.springframework.stereotype.Component;
 @Component
 class ExperimentLauncher extends PeriodicTask {
 
-    private static final Logger log = LoggerFactory.getLogger(ExperimentLauncher.class);
-
     private final ExperimentService experiments;
-    private final ExperimentsProperties properties;
 
     ExperimentLauncher(ExperimentService experiments, ExperimentsProperties properties) {
-        super("trainyard-experiments", properties.launchInterval(), properties.launchInterval());
+        super("trainyard-experiments", "Launching trials", properties.launchInterval(), properties.launchInterval());
         this.experiments = experiments;
-        this.properties = properties;
     }
 
     @Override
     protected void runOnce() {
-        try {
-            experiments.launchAll();
-        } catch (RuntimeException e) {
-            log.warn("Launching trials failed (retrying in {}): {}", properties.launchInterval(), e.getMessage());
-        }
+        experiments.launchAll();
     }
 }

@@ -37,7 +37,7 @@ class Housekeeping extends PeriodicTask {
             JobFiles files,
             JobsProperties properties,
             Clock clock) {
-        super("trainyard-housekeeping", Duration.ZERO, properties.housekeepingInterval());
+        super("trainyard-housekeeping", "Housekeeping", Duration.ZERO, properties.housekeepingInterval());
         this.keys = keys;
         this.jobs = jobs;
         this.service = service;
@@ -46,31 +46,26 @@ class Housekeeping extends PeriodicTask {
         this.clock = clock;
     }
 
-    /** One round; a failure (the database away) is logged and the next round tries again. */
     @Override
     protected void runOnce() {
-        try {
-            Instant expired = clock.instant().minus(properties.idempotencyRetention());
-            int purged =
-                    keys.stream().mapToInt(kind -> kind.purgeOlderThan(expired)).sum();
-            if (purged > 0) {
-                log.info("Purged {} idempotency key(s) older than {}", purged, properties.idempotencyRetention());
-            }
-            properties.jobRetention().ifPresent(retention -> {
-                int deleted = 0;
-                for (UUID id : jobs.findFinishedBefore(clock.instant().minus(retention))) {
-                    deleted += service.deleteFinished(id) ? 1 : 0;
-                }
-                if (deleted > 0) {
-                    log.info(
-                            "Deleted {} job(s) that finished more than {} ago (trainyard.jobs.retention)",
-                            deleted,
-                            retention);
-                }
-            });
-            files.sweep();
-        } catch (RuntimeException e) {
-            log.warn("Housekeeping failed (retrying in {}): {}", properties.housekeepingInterval(), e.getMessage());
+        Instant expired = clock.instant().minus(properties.idempotencyRetention());
+        int purged =
+                keys.stream().mapToInt(kind -> kind.purgeOlderThan(expired)).sum();
+        if (purged > 0) {
+            log.info("Purged {} idempotency key(s) older than {}", purged, properties.idempotencyRetention());
         }
+        properties.jobRetention().ifPresent(retention -> {
+            int deleted = 0;
+            for (UUID id : jobs.findFinishedBefore(clock.instant().minus(retention))) {
+                deleted += service.deleteFinished(id) ? 1 : 0;
+            }
+            if (deleted > 0) {
+                log.info(
+                        "Deleted {} job(s) that finished more than {} ago (trainyard.jobs.retention)",
+                        deleted,
+                        retention);
+            }
+        });
+        files.sweep();
     }
 }

@@ -4,21 +4,28 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * A task that runs on a daemon thread of its own, at a fixed delay between rounds, while the application runs; every
- * replica runs its own. A round catches its own failures (logging them), since one that threw would end the schedule.
+ * replica runs its own. A round that fails (the database away) is logged and the next round tries again: an exception
+ * that escaped would end the schedule.
  */
 public abstract class PeriodicTask implements SmartLifecycle {
 
+    private final Logger log = LoggerFactory.getLogger(getClass());
     private final String threadName;
+    private final String activity;
     private final Duration initialDelay;
     private final Duration period;
     private ScheduledExecutorService scheduler;
 
-    protected PeriodicTask(String threadName, Duration initialDelay, Duration period) {
+    /** @param activity what a round does, for the log when one fails: "Housekeeping" */
+    protected PeriodicTask(String threadName, String activity, Duration initialDelay, Duration period) {
         this.threadName = threadName;
+        this.activity = activity;
         this.initialDelay = initialDelay;
         this.period = period;
     }
@@ -38,7 +45,15 @@ public abstract class PeriodicTask implements SmartLifecycle {
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
         scheduler.scheduleWithFixedDelay(
-                this::runOnce, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+                this::round, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void round() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("{} failed (retrying in {}): {}", activity, period, e.getMessage());
+        }
     }
 
     @Override
