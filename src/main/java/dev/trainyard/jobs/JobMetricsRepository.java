@@ -146,7 +146,7 @@ public class JobMetricsRepository {
     /** The learning rate applied at each recorded step, as parallel arrays in step order. */
     public record AppliedRates(long[] steps, double[] rates) {}
 
-    /** A job's applied rates, read straight into arrays: 16 bytes a step, where a {@link StepMetric} takes three times that. */
+    /** A job's applied rates, read straight into two arrays: 16 bytes a step, and no object per row. */
     public AppliedRates findAppliedRates(UUID jobId) {
         RatesReader reader = new RatesReader();
         jdbc.sql("select step, learning_rate from job_steps where job_id = :job order by step")
